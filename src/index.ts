@@ -1,0 +1,52 @@
+/**
+ * tiersim's public surface: named re-exports only. Each folder owns one section; keep the
+ * sections in the import order of DESIGN.md.
+ */
+
+// --- core ---
+export { TiersimError, UsageError, ScenarioError, SyscallError, ERRNO, formatPath } from "./core/errors.js";
+export type { UsageProblem, Issue, ErrnoName } from "./core/errors.js";
+export {
+  parseSize,
+  parseBandwidth,
+  parseDuration,
+  sizeToPages,
+  formatSize,
+  formatBandwidth,
+  formatDuration,
+  PAGE_SIZE,
+  HPAGE_PMD_SIZE,
+} from "./core/units.js";
+export type { Size, Bandwidth, Duration } from "./core/units.js";
+export { Random } from "./core/random.js";
+export { Warnings } from "./core/warnings.js";
+export type { Warning } from "./core/warnings.js";
+
+// --- topology ---
+export type {
+  MemoryKind,
+  ZoneType,
+  LatencyCurveSpec,
+  MemorySpec,
+  NodeSpec,
+  LinkSpec,
+  TopologySpec,
+  AccessCoordinates,
+  Watermarks,
+  MemoryTier,
+  TopologyKnobs,
+  KernelTopology,
+} from "./topology/types.js";
+
+// --- policy ---
+export { MPOL_MODES, MPOL_MAX, MPOL_MODE_FLAGS, GET_MEMPOLICY_FLAGS, MBIND_FLAGS } from "./policy/types.js";
+export type { ModeName, ModeFlagName, GetMempolicyFlagName, MbindFlagName, Nodemask, Policy } from "./policy/types.js";
+
+// --- kernel ---
+
+// --- results ---
+
+// --- plots ---
+
+/** The tiersim version; every result records it. */
+export const VERSION: string = "0.1.0";
