@@ -37,6 +37,22 @@ export type {
   TopologyKnobs,
   KernelTopology,
 } from "./topology/types.js";
+export { topology, setMemoryOnline } from "./topology/builder.js";
+export type {
+  TopologyBuilder,
+  SocketOptions,
+  NodeOptions,
+  CxlOptions,
+  InterconnectOptions,
+  CpuOptions,
+  MemoryOptions,
+  CurveOptions,
+  LinkOptions,
+} from "./topology/builder.js";
+export { validateTopology } from "./topology/validate.js";
+export { topologyToJSON, topologyFromJSON } from "./topology/json.js";
+export { presets, presetNames } from "./topology/presets.js";
+export type { Presets } from "./topology/presets.js";
 
 // --- policy ---
 export { MPOL_MODES, MPOL_MAX, MPOL_MODE_FLAGS, GET_MEMPOLICY_FLAGS, MBIND_FLAGS } from "./policy/types.js";

@@ -48,6 +48,8 @@ export interface MemorySpec {
   readonly hmat: boolean;
   /** False while the memory is offline (hotplug); an offline node is not in N_MEMORY. */
   readonly online: boolean;
+  /** Free text: where the memory's numbers come from (datasets cite every number here). */
+  readonly source?: string;
 }
 
 /** One NUMA node. */
