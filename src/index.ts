@@ -57,6 +57,36 @@ export type { Presets } from "./topology/presets.js";
 // --- policy ---
 export { MPOL_MODES, MPOL_MAX, MPOL_MODE_FLAGS, GET_MEMPOLICY_FLAGS, MBIND_FLAGS } from "./policy/types.js";
 export type { ModeName, ModeFlagName, GetMempolicyFlagName, MbindFlagName, Nodemask, Policy } from "./policy/types.js";
+export {
+  MAX_NUMNODES,
+  toNodemask,
+  copyNodemaskFromUser,
+  parseNodelist,
+  nodesFold,
+  nodesOnto,
+  nodesRemap,
+  relativeNodemask,
+  nextNodeIn,
+} from "./policy/nodemask.js";
+export type { NodemaskInput } from "./policy/nodemask.js";
+export { mempolicyFeatures, parseKernelVersion, LATEST_MEMPOLICY_FEATURES } from "./policy/features.js";
+export type { MempolicyFeatures } from "./policy/features.js";
+export { decodeMode, modeNumber } from "./policy/modes.js";
+export type { ModeInput, ModeFlagInput, DecodedMode, DecodeModeOptions } from "./policy/modes.js";
+export { mpolNew, mpolFromSyscall } from "./policy/create.js";
+export type { MpolNewArgs, MpolFromSyscallArgs } from "./policy/create.js";
+export { mpolRebind } from "./policy/rebind.js";
+export {
+  InterleaveState,
+  interleaveNid,
+  weightedInterleaveNid,
+  interleaveNodes,
+  weightedInterleaveNodes,
+  nextInterleaveNode,
+} from "./policy/interleave.js";
+export type { WeightSource } from "./policy/interleave.js";
+export { policyNodeChoice } from "./policy/choice.js";
+export type { NodeChoice, NodeChoiceInput, AllocZone } from "./policy/choice.js";
 
 // --- kernel ---
 
