@@ -1,0 +1,29 @@
+/**
+ * Figure builders take tables; a table from the wrong function should fail with the missing
+ * column names and the function that makes the right table, not with a blank plot.
+ */
+import type { ColumnTable } from "arquero";
+import { UsageError } from "../core/errors.js";
+
+/** Throws a UsageError unless `table` is an arquero table with every one of `columns`. */
+export function requireColumns(table: ColumnTable, columns: readonly string[], what: string, maker: string): void {
+  const ok = table !== null && typeof table === "object" && typeof (table as { columnNames?: unknown }).columnNames === "function";
+  if (!ok) {
+    throw new UsageError({ what, value: table, rule: "must be an arquero table", fix: `pass ${maker}` });
+  }
+  const have = new Set(table.columnNames());
+  const missing = columns.filter((c) => !have.has(c));
+  if (missing.length > 0) {
+    throw new UsageError({
+      what,
+      value: table.columnNames(),
+      rule: `needs the column${missing.length === 1 ? "" : "s"} ${missing.join(", ")}`,
+      fix: `pass ${maker}`,
+    });
+  }
+}
+
+/** The rows of a table as plain objects, typed by the caller who checked the columns. */
+export function rowsOf<T>(table: ColumnTable): T[] {
+  return table.objects() as unknown as T[];
+}

@@ -1,0 +1,22 @@
+/** Colours shared by the figures, so a memory kind looks the same in every plot. */
+
+/** Fill and line colour per memory kind; unknown kinds get grey. */
+export const KIND_COLORS: Readonly<Record<string, { readonly line: string; readonly fill: string }>> = {
+  dram: { line: "#1f5fa8", fill: "#dbe8f7" },
+  hbm: { line: "#2a7f3f", fill: "#dcf0e1" },
+  cxl: { line: "#c2571a", fill: "#fbe5d6" },
+  pmem: { line: "#7a3e9d", fill: "#ecdff3" },
+};
+
+/** The colour pair of a memory kind (grey for memoryless or unknown). */
+export function kindColor(kind: string | null): { readonly line: string; readonly fill: string } {
+  return (kind !== null && KIND_COLORS[kind]) || { line: "#666666", fill: "#eeeeee" };
+}
+
+/** Distinct line colours for series such as one per node (Tableau 10). */
+export const SERIES_COLORS: readonly string[] = [
+  "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+];
+
+/** The font every figure uses; DejaVu Sans is what Debian's headless chromium has. */
+export const FONT_FAMILY = "DejaVu Sans, Open Sans, Arial, sans-serif";
