@@ -39,7 +39,9 @@ function quantity(
 ): number {
   let n: number;
   try {
-    n = parse(value, String(path[path.length - 1]));
+    // Numbers are already canonical; only strings need their unit parsed (and a negative
+    // number is a range problem, not a unit problem).
+    n = typeof value === "number" ? value : parse(value, String(path[path.length - 1]));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     c.add("invalid_unit", path, `${JSON.stringify(value)} ${e.rule}. Fix: write a number of ${unit} or e.g. ${example}.`);
