@@ -91,8 +91,11 @@ export type { NodeChoice, NodeChoiceInput, AllocZone } from "./policy/choice.js"
 // --- kernel ---
 
 // --- results ---
+export { nodesTable, linksTable, latencyCurvesTable } from "./results/topologyTables.js";
 
 // --- plots ---
+export { plots, Figure, closeRenderer } from "./plots/index.js";
+export type { Plots, FigureJSON, ImageOptions, LoadedLatencyOptions, TopologyDiagramOptions } from "./plots/index.js";
 
 /** The tiersim version; every result records it. */
 export const VERSION: string = "0.1.0";

@@ -87,7 +87,9 @@ export function topologyDiagram(nodes: ColumnTable, links: ColumnTable, options:
   drawInterconnects(laned, layout, shapes, text, Y);
   drawCxlLinks(linkRows.filter((l) => l.kind === "cxl"), nodeRows, layout, shapes, text, Y);
   for (const n of nodeRows) drawNode(n, layout.boxes.get(n.node)!, shapes, text, Y);
-  text(16, layout.height - SIZES.footer / 2, "Rows are memory tiers, fastest at the top. Dashed frames are sockets. Lines are CXL links and socket interconnects, labelled with bandwidth and the latency they add.", {
+  const note = "Rows are memory tiers, fastest at the top; dashed frames are sockets.<br>Lines are CXL links and socket interconnects, labelled with bandwidth and the latency they add.";
+  text(16, layout.height - SIZES.footer / 2, note, {
+    align: "left",
     xanchor: "left",
     font: { size: 11, color: GREY },
   });
@@ -188,7 +190,17 @@ function drawCxlLinks(links: readonly LinkRow[], nodes: readonly NodeRow[], layo
     } else {
       [y0, y1] = [host.top, target.bottom];
     }
-    shapes.push({ type: "line", x0, y0: Y(y0), x1, y1: Y(y1), line: { color: LINK_COLOR.cxl, width: 2.5 }, layer: "below" });
+    const others = [...layout.boxes.values()].filter((b) => b !== host && b !== target);
+    if (others.some((b) => crosses(x0, y0, x1, y1, b))) {
+      // A straight line would run under another node and read as a chain through it: take the
+      // free channel inside the socket frame's left edge instead.
+      const ch = socket.left + SIZES.socketPad / 2;
+      const turn = target.top - 34;
+      const path = `M ${x0},${Y(y0)} L ${x0},${Y(y0 + 14)} L ${ch},${Y(y0 + 14)} L ${ch},${Y(turn)} L ${x1},${Y(turn)} L ${x1},${Y(y1)}`;
+      shapes.push({ type: "path", path, line: { color: LINK_COLOR.cxl, width: 2.5 }, layer: "below" });
+    } else {
+      shapes.push({ type: "line", x0, y0: Y(y0), x1, y1: Y(y1), line: { color: LINK_COLOR.cxl, width: 2.5 }, layer: "below" });
+    }
     const stacked = labelsAt.get(l.to_node!) ?? 0;
     labelsAt.set(l.to_node!, stacked + 1);
     text(to.x, target.top - 14 - stacked * 17, linkLabel("CXL", l), { font: { size: 11, color: LINK_COLOR.cxl }, bgcolor: "#ffffff", borderpad: 1 });
@@ -234,10 +246,10 @@ function drawInterconnects(links: readonly LanedLink[], layout: TopologyLayout, 
     const style = { color: LINK_COLOR.interconnect, width: 2.5 };
     if (lane < 0) {
       shapes.push({ type: "line", x0: lc + 48, x1: rc - 48, y0: Y(layout.headerY), y1: Y(layout.headerY), line: style, layer: "below" });
-      text((lc + rc) / 2, layout.headerY - 12, linkLabel("interconnect", link), { font: { size: 11, color: LINK_COLOR.interconnect } });
+      text((lc + rc) / 2, layout.headerTop + 10, linkLabel("interconnect", link), { font: { size: 11, color: LINK_COLOR.interconnect } });
     } else {
       const y = layout.laneY - (lane + 0.5) * SIZES.lane;
-      const top = l.top;
+      const top = layout.headerTop + 24;
       shapes.push({ type: "path", path: `M ${lc},${Y(top)} L ${lc},${Y(y)} L ${rc},${Y(y)} L ${rc},${Y(top)}`, line: style, layer: "below" });
       text((lc + rc) / 2, y, linkLabel("interconnect", link), { font: { size: 11, color: LINK_COLOR.interconnect }, bgcolor: "#ffffff" });
     }
@@ -260,6 +272,15 @@ function hoverText(n: NodeRow): string {
   if (typeof n.read_bandwidth_gbps === "number") parts.push(`read ${num(n.read_bandwidth_gbps)} GB/s`);
   if (typeof n.idle_latency_ns === "number") parts.push(`idle latency ${num(n.idle_latency_ns)} ns`);
   return parts.join("<br>");
+}
+
+function crosses(x0: number, y0: number, x1: number, y1: number, b: LayoutBox): boolean {
+  for (let i = 1; i < 64; i++) {
+    const x = x0 + ((x1 - x0) * i) / 64;
+    const y = y0 + ((y1 - y0) * i) / 64;
+    if (x > b.left - 4 && x < b.right + 4 && y > b.top - 4 && y < b.bottom + 4) return true;
+  }
+  return false;
 }
 
 function center(b: LayoutBox): { x: number; y: number } {

@@ -49,8 +49,10 @@ export interface TopologyLayout {
   readonly rows: readonly LayoutRow[];
   readonly sockets: readonly LayoutSocket[];
   readonly boxes: ReadonlyMap<number, LayoutBox>;
-  /** y of the socket header labels. */
+  /** y of the socket header labels and of interconnects between adjacent sockets. */
   readonly headerY: number;
+  /** Top of the header strip; labels of direct interconnects sit here, above the socket frames. */
+  readonly headerTop: number;
   /** y of the first interconnect lane (lanes go upward from here), for links between distant sockets. */
   readonly laneY: number;
 }
@@ -59,7 +61,7 @@ export interface TopologyLayout {
 export const SIZES = {
   title: 70,
   lane: 26,
-  header: 40,
+  header: 64,
   rowHeight: 150,
   /** Room above a box in its row: where link labels go. */
   aboveBox: 46,
@@ -70,7 +72,7 @@ export const SIZES = {
   socketGap: 90,
   left: 215,
   right: 30,
-  footer: 44,
+  footer: 54,
   minWidth: 760,
 } as const;
 
@@ -108,7 +110,7 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number): Top
   let x = S.left + (width - S.right - S.left - contentWidth) / 2;
   for (const socket of socketIds) {
     const w = bandWidth(socket);
-    sockets.push({ socket, left: x, right: x + w, top: headerTop, bottom: rowsBottom - 8 });
+    sockets.push({ socket, left: x, right: x + w, top: headerTop + 24, bottom: rowsBottom - 8 });
     const center = x + w / 2;
     for (const row of rows) {
       const members = cell(row.key, socket);
@@ -121,5 +123,5 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number): Top
     }
     x += w + S.socketGap;
   }
-  return { width, height, rows, sockets, boxes, headerY: headerTop + S.header / 2, laneY };
+  return { width, height, rows, sockets, boxes, headerY: headerTop + 44, headerTop, laneY };
 }
