@@ -1,0 +1,91 @@
+/**
+ * The plain, JSON-serialisable workload a scenario carries (format "tiersim.workload/1").
+ * Units live in the key names (damo's habit): `sizeBytes`, `startNs`, `computeNs`. Builders
+ * and `workloadFromJSON` produce it; the simulator only ever reads it.
+ */
+import type { PatternSpec } from "./patterns/types.js";
+
+export type { PatternSpec } from "./patterns/types.js";
+
+/** The format tag every serialised workload carries, so old files can be recognised later. */
+export const WORKLOAD_FORMAT = "tiersim.workload/1";
+
+/** What backs a region: private anonymous memory, shmem/tmpfs, or a regular file's page cache. */
+export type RegionKind = "anon" | "shmem" | "file";
+
+/** Where a process's threads may run: every CPU of one node, or an explicit CPU list. */
+export type CpuBinding = { readonly node: number } | { readonly cpus: readonly number[] };
+
+/** One memory region of a process: one VMA in the simulated kernel. */
+export interface RegionSpec {
+  /** Unique within the process; policies and phases refer to it by this name. */
+  readonly name: string;
+  readonly kind: RegionKind;
+  /** Length in bytes; the kernel rounds it up to whole 4 KiB pages. */
+  readonly sizeBytes: number;
+  /**
+   * The shared object's name (a tmpfs path or a file path). Two regions naming the same file
+   * map the same pages, which is how two processes share a shmem segment or a page cache.
+   * `null` for anon, and for a shmem region private to this mapping (MAP_SHARED|MAP_ANONYMOUS).
+   */
+  readonly file: string | null;
+  /** Whether the region may be backed by 2 MiB THP folios. */
+  readonly thp: boolean;
+}
+
+/** How a process uses one region during a phase. */
+export interface AccessSpec {
+  /** The region's name in this process. */
+  readonly region: string;
+  /**
+   * Fraction of the process's memory accesses that go to this region (0..1). A share of 0
+   * keeps the region touched once at the phase start and then idle (a cold allocation).
+   */
+  readonly share: number;
+  /** Fraction of this region's accesses that are reads (0..1), as the program counts them. */
+  readonly readShare: number;
+  /** How the accesses spread over the region's pages. */
+  readonly pattern: PatternSpec;
+}
+
+/**
+ * A period of steady behaviour. It lasts from `startNs` to the next phase's start (or the end
+ * of the run). A region is first touched when the first phase that lists it starts.
+ */
+export interface PhaseSpec {
+  /** Simulated time at which the phase begins, in nanoseconds. */
+  readonly startNs: number;
+  /** Shares sum to 1, or all are 0 for a phase in which the process only holds memory. */
+  readonly accesses: readonly AccessSpec[];
+}
+
+/**
+ * The closed-loop performance model's per-thread parameters (DESIGN.md decision 4). One
+ * access is one 64-byte cache line moved between a CPU and memory.
+ */
+export interface PerfSpec {
+  /** Misses a thread keeps in flight (memory-level parallelism); 1 for a dependent chain. */
+  readonly mlp: number;
+  /** CPU time a thread spends per access that does not overlap with memory, in ns. */
+  readonly computeNs: number;
+}
+
+/** One process of the workload. */
+export interface ProcessSpec {
+  /** Unique within the workload; policies refer to the process by this name. */
+  readonly name: string;
+  /** Number of threads, each running the same phases. */
+  readonly threads: number;
+  /** CPU binding, or `null` to let the scheduler place threads anywhere. */
+  readonly binding: CpuBinding | null;
+  readonly perf: PerfSpec;
+  readonly regions: readonly RegionSpec[];
+  /** In increasing `startNs` order; the first phase's start is when the process starts. */
+  readonly phases: readonly PhaseSpec[];
+}
+
+/** A whole workload: every process that runs in the scenario. */
+export interface WorkloadSpec {
+  readonly format: typeof WORKLOAD_FORMAT;
+  readonly processes: readonly ProcessSpec[];
+}
