@@ -70,10 +70,16 @@ export interface LinkOptions {
   readonly source?: string;
 }
 
-/** Node ids are u16 in the kernel, but MAX_NUMNODES is 1024 on x86-64 defconfigs. */
+/**
+ * The largest node id accepted: MAX_NUMNODES is 1024 (NODES_SHIFT 10) on x86-64 distribution kernels.
+ * @example MAX_NODE_ID // 1023
+ */
 export const MAX_NODE_ID = 1023;
 
-/** Throws unless `id` is a node id Linux can have. */
+/**
+ * Throws unless `id` is a node id Linux can have.
+ * @example checkNodeId(2, "node(2)") // 2
+ */
 export function checkNodeId(id: unknown, what: string): number {
   if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > MAX_NODE_ID) {
     throw new UsageError({
@@ -86,7 +92,10 @@ export function checkNodeId(id: unknown, what: string): number {
   return id;
 }
 
-/** Throws unless `id` is a non-negative integer (socket and CPU ids). */
+/**
+ * Throws unless `id` is a non-negative integer (socket and CPU ids).
+ * @example checkIndex(1, "socket(1)", "socket") // 1
+ */
 export function checkIndex(id: unknown, what: string, kind: string): number {
   if (typeof id !== "number" || !Number.isInteger(id) || id < 0) {
     throw new UsageError({ what, value: id, rule: `a ${kind} id must be a non-negative integer`, fix: `write e.g. 0 or 1` });
@@ -94,12 +103,26 @@ export function checkIndex(id: unknown, what: string, kind: string): number {
   return id;
 }
 
+/**
+ * Throws unless an options argument is an object, so a missing argument fails with a fix
+ * instead of a TypeError deep inside the builder.
+ * @example requireObject({ cpus: 4 }, "socket(0)", "{ cpus: 4, memory: {...} }")
+ */
+export function requireObject(value: unknown, what: string, example: string): void {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UsageError({ what, value, rule: "options must be an object", fix: `write e.g. ${example}` });
+  }
+}
+
 function positive(value: number, given: unknown, what: string, fix: string): number {
   if (!(value > 0)) throw new UsageError({ what, value: given, rule: "must be greater than zero", fix });
   return value;
 }
 
-/** Parses one curve, insisting on the shape the perf model interpolates: ascending bandwidth. */
+/**
+ * Parses one curve, insisting on the shape the perf model interpolates: ascending bandwidth.
+ * @example parseCurve({ readShare: 1, points: [[0, "111ns"], ["267.4GB/s", 223]] }, "curve").points // [[0, 111], [267.4, 223]]
+ */
 export function parseCurve(curve: CurveOptions, what: string): LatencyCurveSpec {
   const share = curve?.readShare;
   if (typeof share !== "number" || !(share >= 0 && share <= 1)) {
@@ -140,14 +163,20 @@ export function parseCurve(curve: CurveOptions, what: string): LatencyCurveSpec 
   return curve.source === undefined ? { readShare: share, points } : { readShare: share, points, source: curve.source };
 }
 
-/** The zone daxctl/kmem and the BIOS give each kind by default (types.ts ZoneType). */
+/**
+ * The zone daxctl/kmem and the BIOS give each kind by default (types.ts ZoneType).
+ * @example defaultZone("cxl") // "movable"
+ */
 export function defaultZone(kind: MemoryKind): ZoneType {
   return kind === "cxl" || kind === "pmem" ? "movable" : "normal";
 }
 
 const KINDS: readonly MemoryKind[] = ["dram", "cxl", "hbm", "pmem"];
 
-/** Parses memory options to a MemorySpec. */
+/**
+ * Parses memory options to a MemorySpec, filling the documented defaults.
+ * @example parseMemory({ capacity: "64GiB", readBandwidth: "36GB/s", idleLatency: "140ns" }, "m", "cxl").zone // "movable"
+ */
 export function parseMemory(m: MemoryOptions, what: string, forcedKind?: MemoryKind): MemorySpec {
   if (m === null || typeof m !== "object") {
     throw new UsageError({ what, value: m, rule: "memory must be an object", fix: 'write e.g. { capacity: "64GiB", readBandwidth: "36GB/s", idleLatency: "110ns" }' });
@@ -187,7 +216,10 @@ export function parseMemory(m: MemoryOptions, what: string, forcedKind?: MemoryK
   return m.source === undefined ? spec : { ...spec, source: m.source };
 }
 
-/** Parses link options to a LinkSpec. */
+/**
+ * Parses link options to a LinkSpec; the write bandwidth defaults to the read bandwidth.
+ * @example parseLink("cxl", 0, 1, { readBandwidth: "26.55GB/s", latency: "33ns" }, "link", "cxl0.1").writeBandwidthGBps // 26.55
+ */
 export function parseLink(kind: LinkSpec["kind"], from: number, to: number, l: LinkOptions, what: string, defaultId: string): LinkSpec {
   if (l === null || typeof l !== "object") {
     throw new UsageError({ what, value: l, rule: "a link must be an object", fix: 'write e.g. { readBandwidth: "26GB/s", latency: "33ns" }' });
@@ -204,6 +236,8 @@ export function parseLink(kind: LinkSpec["kind"], from: number, to: number, l: L
  * Splits a socket's memory across sub-NUMA clusters. Each cluster owns 1/n of the memory
  * controllers, so capacity, bandwidth and the bandwidth axis of every curve divide by n while
  * latencies stay as measured (SNC's small local-latency gain is not modelled).
+ *
+ * @example splitMemory(dram256GiB, 2, "socket(0).memory").capacityBytes // 128 GiB in bytes
  */
 export function splitMemory(m: MemorySpec, n: number, what: string): MemorySpec {
   if (n === 1) return m;

@@ -11,6 +11,7 @@ import {
   checkNodeId,
   parseLink,
   parseMemory,
+  requireObject,
   splitMemory,
   type LinkOptions,
   type MemoryOptions,
@@ -158,10 +159,11 @@ class TopologyBuilderImpl implements TopologyBuilder {
   socket(id: number, options: SocketOptions): TopologyBuilder {
     const what = `socket(${id})`;
     checkIndex(id, what, "socket");
+    requireObject(options, what, '{ cpus: 80, memory: { capacity: "256GiB", readBandwidth: "208.5GB/s", idleLatency: "110.9ns" } }');
     if (this.#props.nodes.some((n) => n.socket === id && n.cpus.length > 0)) {
       throw new UsageError({ what, value: id, rule: "a socket may be declared once", fix: "use another socket id, or add CPU-less nodes with .node()" });
     }
-    const snc = options?.snc ?? 1;
+    const snc = options.snc ?? 1;
     if (snc !== 1 && snc !== 2 && snc !== 4) {
       throw new UsageError({ what: `${what}.snc`, value: snc, rule: "sub-NUMA clustering splits a socket into 2 or 4 nodes", fix: "write snc: 2 or snc: 4 (or 1 for off)" });
     }
@@ -188,7 +190,8 @@ class TopologyBuilderImpl implements TopologyBuilder {
   node(id: number, options: NodeOptions): TopologyBuilder {
     const what = `node(${id})`;
     this.#freshNodeId(id, what);
-    const socket = checkIndex(options?.socket, `${what}.socket`, "socket");
+    requireObject(options, what, '{ socket: 0, memory: { kind: "hbm", capacity: "64GiB", readBandwidth: "637.6GB/s", idleLatency: "129ns" } }');
+    const socket = checkIndex(options.socket, `${what}.socket`, "socket");
     const cpus = options.cpus === undefined ? [] : this.#cpus(options.cpus, `${what}.cpus`);
     const memory = options.memory == null ? null : parseMemory(options.memory, `${what}.memory`);
     const node: NodeSpec = { id, socket, cpus, memory };
@@ -197,7 +200,8 @@ class TopologyBuilderImpl implements TopologyBuilder {
 
   cxl(options: CxlOptions): TopologyBuilder {
     const what = "cxl()";
-    const socket = this.#declaredSocket(options?.socket, `${what}.socket`);
+    requireObject(options, what, '{ socket: 0, memory: {...}, link: { readBandwidth: "26.55GB/s", latency: "33ns" } }');
+    const socket = this.#declaredSocket(options.socket, `${what}.socket`);
     const id = options.node === undefined ? this.#nextNodeId() : this.#freshNodeId(options.node, `${what}.node`);
     const memory = parseMemory(options.memory as MemoryOptions, `${what}.memory`, "cxl");
     const link = parseLink("cxl", socket, id, options.link, `${what}.link`, `cxl${socket}.${id}`);
@@ -211,12 +215,13 @@ class TopologyBuilderImpl implements TopologyBuilder {
 
   interconnect(a: number, b: number, options: InterconnectOptions): TopologyBuilder {
     const what = `interconnect(${a}, ${b})`;
+    requireObject(options, what, '{ bandwidth: "128GB/s", latency: "70ns" }');
     this.#declaredSocket(a, what);
     this.#declaredSocket(b, what);
     if (a === b) {
       throw new UsageError({ what, value: b, rule: "an interconnect joins two different sockets", fix: "give two socket ids, e.g. interconnect(0, 1, ...)" });
     }
-    parseBandwidth(options?.bandwidth, `${what}.bandwidth`);
+    parseBandwidth(options.bandwidth, `${what}.bandwidth`);
     const link = parseLink(
       "interconnect",
       a,

@@ -87,7 +87,10 @@ function fixFor(issue: z.core.$ZodIssue, where: string): string {
   return `give ${where} the documented form (see TopologySpec in src/topology/types.ts)`;
 }
 
-/** Runs a schema and returns its data, or records its issues under `prefix`. */
+/**
+ * Runs a schema and returns its data, or records its issues under `prefix` and returns undefined.
+ * @example parseShape(nodeSchema, raw, ["nodes", 2], issues) // undefined + issues at ["nodes", 2, ...]
+ */
 export function parseShape<T>(
   schema: z.ZodType<T>,
   input: unknown,
