@@ -87,6 +87,14 @@ export {
 export type { WeightSource } from "./policy/interleave.js";
 export { policyNodeChoice } from "./policy/choice.js";
 export type { NodeChoice, NodeChoiceInput, AllocZone } from "./policy/choice.js";
+export { bulkInterleaveSplit, bulkWeightedInterleaveSplit } from "./policy/bulk.js";
+export type { BulkSplit, BulkAllocate } from "./policy/bulk.js";
+export { WeightedInterleaveWeights, reduceInterleaveWeights, MAX_INTERLEAVE_WEIGHT, WEIGHTINESS } from "./policy/weights.js";
+export type { WeightMode } from "./policy/weights.js";
+export { numactl, NumactlError, splitCommandLine } from "./policy/numactl.js";
+export type { NumactlOptions, NumactlPolicy, NumactlCommand } from "./policy/numactl.js";
+export { parseLibnumaList } from "./policy/nodestring.js";
+export type { ListParseContext, ListParseResult } from "./policy/nodestring.js";
 
 // --- kernel ---
 
