@@ -1,0 +1,38 @@
+/**
+ * boot(): a kernel on a topology (DESIGN.md machine layer).
+ */
+import { deriveKernelTopology } from "../topology/derive.js";
+import type { KernelTopology, TopologySpec } from "../topology/types.js";
+import { Kernel } from "./kernel.js";
+import { DEFAULT_KERNEL, versionNumber } from "./version.js";
+
+/** Options of {@link boot}. */
+export interface BootOptions {
+  /** The kernel whose behaviour is modelled, e.g. "v6.16" (default). */
+  readonly kernel?: string;
+  /** kernel.numa_balancing at boot (default 1 on machines with more than one memory node, §4.1). */
+  readonly numaBalancing?: number;
+  /** Derives the kernel topology from a spec (default: deriveKernelTopology). */
+  readonly derive?: (spec: TopologySpec) => KernelTopology;
+}
+
+function isKernelTopology(t: TopologySpec | KernelTopology): t is KernelTopology {
+  return typeof (t as KernelTopology).zonelist === "function";
+}
+
+/**
+ * Boots a simulated kernel on a machine.
+ *
+ * @example
+ * const k = boot(presets.twoSocketCxl(), { kernel: "v6.16" });
+ * const p = k.spawn({ cpu: 0 });
+ */
+export function boot(topology: TopologySpec | KernelTopology, opts: BootOptions = {}): Kernel {
+  const version = opts.kernel ?? DEFAULT_KERNEL;
+  versionNumber(version);
+  let topo: KernelTopology;
+  if (isKernelTopology(topology)) topo = topology;
+  else topo = (opts.derive ?? deriveKernelTopology)(topology);
+  const numaBalancing = opts.numaBalancing ?? (topo.memoryNodes.length > 1 ? 1 : 0);
+  return new Kernel(topo, version, numaBalancing);
+}

@@ -1,0 +1,183 @@
+/**
+ * First touch: page faults over a range, through the real path (kernel-model.md §1.3 policy
+ * resolution, §1.4-1.5 node choice, §1.8 allocation). Work is proportional to the pages
+ * faulted; runs of absent pages are allocated in one call.
+ */
+import type { Policy } from "../policy/types.js";
+import { allocPages, allocThp } from "./alloc.js";
+import type { MemContext } from "./alloc.js";
+import { PG_ANON, PG_DIRTY, PG_FILE, PG_SHMEM, PG_THP } from "./frames.js";
+import type { MemObject } from "./objects.js";
+import type { TaskPlacement } from "./placement.js";
+import type { Vma } from "./vma.js";
+
+/** Marks a page-table entry that maps the shared zero page (read fault on untouched anon memory). */
+export const ZERO_PAGE = -2;
+
+/** The kernel state a fault needs beyond allocation. */
+export interface FaultContext extends MemContext {
+  /** THP sysfs state: /sys/kernel/mm/transparent_hugepage/{enabled,defrag}. */
+  readonly thp: { enabled: "always" | "madvise" | "never"; defrag: "always" | "defer" | "defer+madvise" | "madvise" | "never" };
+}
+
+/** The faulting task: placement state plus its task policy (§1.3 scope 3). */
+export interface FaultTask extends TaskPlacement {
+  readonly policy: Policy | null;
+}
+
+/**
+ * Faults in [s, e) (virtual pages) of one VMA for a task, as touching each page would.
+ * Anonymous read faults map the zero page (no allocation); writes allocate, or break COW of a
+ * page still shared after fork. Shmem and page cache are allocated once in the inode and then
+ * only mapped: a soft fault of a present page never moves it.
+ *
+ * @example
+ * faultVma(k, task, vma, vma.start, vma.end, true);
+ */
+export function faultVma(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: number, write: boolean): void {
+  ctx.stats.add("pgfault", task.cpuNode, e - s);
+  switch (vma.kind) {
+    case "anon":
+      faultAnon(ctx, task, vma, s, e, write);
+      return;
+    case "shmem":
+      faultShared(ctx, task, vma, s, e, write, true);
+      return;
+    case "file-shared":
+      faultShared(ctx, task, vma, s, e, write, false);
+      return;
+    case "file-private":
+      if (write) faultPrivateFileWrite(ctx, task, vma, s, e);
+      else faultShared(ctx, task, vma, s, e, false, false);
+      return;
+  }
+}
+
+function thpAllowed(ctx: FaultContext, vma: Vma): { on: boolean; reclaim: boolean } {
+  const en = ctx.thp.enabled;
+  const on = vma.kind === "anon" && (en === "always" || (en === "madvise" && vma.hugepage));
+  const d = ctx.thp.defrag;
+  const reclaim = d === "always" || (vma.hugepage && (d === "madvise" || d === "defer+madvise"));
+  return { on, reclaim };
+}
+
+function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: number, write: boolean): void {
+  const anon = vma.anon!;
+  const pages = anon.pages;
+  const off = vma.anonOff - vma.start;
+  const pol = vma.policy ?? task.policy;
+  const fr = ctx.frames;
+  let v = s;
+  while (v < e) {
+    const f = pages[v + off]!;
+    if (f === -1 || (f === ZERO_PAGE && write)) {
+      let w = v + 1;
+      while (w < e && (pages[w + off] === -1 || (write && pages[w + off] === ZERO_PAGE))) w++;
+      if (!write) pages.fill(ZERO_PAGE, v + off, w + off);
+      else allocAnonRun(ctx, task, vma, pol, v, w);
+      v = w;
+      continue;
+    }
+    if (write && f >= 0) {
+      if (fr.mapcount[f]! > 1) {
+        // Break COW of a page shared after fork (§1.3: the new page follows the VMA policy).
+        fr.mapcount[f]!--;
+        allocPages(ctx, task, pol, v, 1, { dst: pages, at: v + off, flags: PG_ANON | PG_DIRTY, mapcount: 1 });
+      } else fr.flags[f]! |= PG_DIRTY;
+    }
+    v++;
+  }
+}
+
+function allocAnonRun(ctx: FaultContext, task: FaultTask, vma: Vma, pol: Policy | null, s: number, e: number): void {
+  const anon = vma.anon!;
+  const off = vma.anonOff - vma.start;
+  const flags = PG_ANON | PG_DIRTY;
+  const thp = thpAllowed(ctx, vma);
+  let v = s;
+  if (thp.on) {
+    // PMD-aligned 2 MiB blocks fully inside the VMA and the run get a THP folio when possible.
+    let a = Math.ceil(Math.max(s, vma.start) / 512) * 512;
+    while (a + 512 <= e) {
+      if (a > v) allocPages(ctx, task, pol, v, a - v, { dst: anon.pages, at: v + off, flags, mapcount: 1 });
+      // ilx = (vm_pgoff >> 9) + ((addr - vm_start) >> 21); vm_pgoff = vpn of vm_start for anon (§1.3).
+      const ilx = (vma.start >> 9) + ((a - vma.start) >> 9);
+      const node = allocThp(ctx, task, pol, ilx, thp.reclaim);
+      if (node >= 0) {
+        ctx.frames.allocRun(anon.pages, a + off, 512, node, flags | PG_THP, 1);
+        ctx.stats.add("thp_fault_alloc", node, 1);
+      } else {
+        ctx.stats.add("thp_fault_fallback", task.cpuNode, 1);
+        allocPages(ctx, task, pol, a, 512, { dst: anon.pages, at: a + off, flags, mapcount: 1 });
+      }
+      v = a + 512;
+      a += 512;
+    }
+  }
+  // Anonymous ilx = vpn: vm_pgoff of an anonymous VMA is the vpn of its start (§1.3).
+  allocPages(ctx, task, pol, v, e - v, { dst: anon.pages, at: v + off, flags, mapcount: 1 });
+}
+
+/**
+ * Allocates the absent pages [i0, i1) of a shared object (shmem inode or page cache).
+ * Shmem: shared policy by file index, else task policy; ilx = inode + index (§1.3).
+ * Page cache: task policy only, no index (task round robin), never the VMA policy (§1.3).
+ */
+function populateObject(ctx: FaultContext, task: FaultTask, obj: MemObject, i0: number, i1: number, shmem: boolean): void {
+  const pages = obj.pages;
+  const flags = shmem ? PG_SHMEM : PG_FILE;
+  const runs = shmem ? obj.policyRuns(i0, i1) : [{ start: i0, end: i1, policy: null }];
+  for (const r of runs) {
+    const pol = r.policy ?? task.policy;
+    let i = r.start;
+    while (i < r.end) {
+      if (pages[i] !== -1) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < r.end && pages[j] === -1) j++;
+      allocPages(ctx, task, pol, shmem ? obj.ino + i : null, j - i, { dst: pages, at: i, flags, mapcount: 0 });
+      i = j;
+    }
+  }
+}
+
+function faultShared(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: number, write: boolean, shmem: boolean): void {
+  const obj = vma.file!;
+  const fo = vma.filePgoff - vma.start;
+  populateObject(ctx, task, obj, s + fo, e + fo, shmem);
+  const fr = ctx.frames;
+  const mapped = vma.mapped!;
+  for (let v = s; v < e; v++) {
+    const f = obj.pages[v + fo]!;
+    const mi = v - vma.start;
+    if (!mapped[mi]) {
+      mapped[mi] = 1;
+      fr.mapcount[f]!++;
+    }
+    if (write) fr.flags[f]! |= PG_DIRTY;
+  }
+}
+
+function faultPrivateFileWrite(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: number): void {
+  // do_cow_fault: the file page is read into the page cache (task policy), then copied into a
+  // private anonymous page allocated under the VMA policy with ilx = file offset (§1.3).
+  const fo = vma.filePgoff - vma.start;
+  populateObject(ctx, task, vma.file!, s + fo, e + fo, false);
+  const anon = vma.anon!;
+  const off = vma.anonOff - vma.start;
+  const pol = vma.policy ?? task.policy;
+  let v = s;
+  while (v < e) {
+    if (anon.pages[v + off]! >= 0) {
+      ctx.frames.flags[anon.pages[v + off]!]! |= PG_DIRTY;
+      v++;
+      continue;
+    }
+    let w = v + 1;
+    while (w < e && anon.pages[w + off]! < 0) w++;
+    allocPages(ctx, task, pol, v + fo, w - v, { dst: anon.pages, at: v + off, flags: PG_ANON | PG_DIRTY, mapcount: 1 });
+    v = w;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Physical page frames, one column per attribute (DESIGN.md decision 1 "Columnar page state").
+ * A frame id indexes every column; no object is allocated per page. Backing objects (anon
+ * memory, shmem and file inodes) map their page indexes to frame ids, so a page shared by
+ * several mappings (page cache, shmem, anon after fork) is one frame.
+ */
+
+/** Frame flag: the page has been written (numa_maps `dirty=`). */
+export const PG_DIRTY = 1;
+/** Frame flag: anonymous page (numa_maps `anon=`). */
+export const PG_ANON = 2;
+/** Frame flag: part of a 2 MiB THP folio (kernel-model.md §1.8 THP case). */
+export const PG_THP = 4;
+/** Frame flag: shmem/tmpfs page (counted as Shmem in meminfo). */
+export const PG_SHMEM = 8;
+/** Frame flag: page-cache page of a regular file. */
+export const PG_FILE = 16;
+
+const INITIAL_CAPACITY = 1 << 16;
+
+/**
+ * The frame table: node, mapcount and flags of every allocated frame, plus a free list of ids.
+ *
+ * @example
+ * const t = new FrameTable();
+ * const f = t.alloc(0, PG_ANON); // frame id on node 0
+ * t.node[f]; // 0
+ */
+export class FrameTable {
+  /** Node of each frame; -1 for a free id. */
+  node: Int16Array = new Int16Array(INITIAL_CAPACITY).fill(-1);
+  /** Number of page-table mappings of each frame (folio_mapcount). */
+  mapcount: Uint16Array = new Uint16Array(INITIAL_CAPACITY);
+  /** PG_* flags of each frame. */
+  flags: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+  #top = 0;
+  #free: Int32Array = new Int32Array(1024);
+  #nfree = 0;
+  #used = 0;
+
+  /** Frames currently allocated. */
+  get used(): number {
+    return this.#used;
+  }
+
+  #ensure(extra: number): void {
+    const need = this.#top + extra;
+    if (need <= this.node.length) return;
+    let cap = this.node.length;
+    while (cap < need) cap *= 2;
+    const node = new Int16Array(cap).fill(-1);
+    node.set(this.node);
+    const mapcount = new Uint16Array(cap);
+    mapcount.set(this.mapcount);
+    const flags = new Uint8Array(cap);
+    flags.set(this.flags);
+    this.node = node;
+    this.mapcount = mapcount;
+    this.flags = flags;
+  }
+
+  /**
+   * Allocates one frame on a node with mapcount 0.
+   *
+   * @example
+   * table.alloc(1, PG_FILE) // a frame id
+   */
+  alloc(node: number, flags: number): number {
+    let f: number;
+    if (this.#nfree > 0) f = this.#free[--this.#nfree]!;
+    else {
+      this.#ensure(1);
+      f = this.#top++;
+    }
+    this.node[f] = node;
+    this.mapcount[f] = 0;
+    this.flags[f] = flags;
+    this.#used++;
+    return f;
+  }
+
+  /**
+   * Allocates `count` frames on `node` and writes their ids into `dst[at..at+count)`, taking
+   * freed ids first and then a fresh contiguous run (bulk: no per-page objects).
+   *
+   * @example
+   * table.allocRun(obj.pages, 0, 512, 0, PG_ANON | PG_THP);
+   */
+  allocRun(dst: Int32Array, at: number, count: number, node: number, flags: number, mapcount: number): void {
+    let i = 0;
+    while (i < count && this.#nfree > 0) {
+      const f = this.#free[--this.#nfree]!;
+      this.node[f] = node;
+      this.flags[f] = flags;
+      this.mapcount[f] = mapcount;
+      dst[at + i] = f;
+      i++;
+    }
+    const rest = count - i;
+    if (rest > 0) {
+      this.#ensure(rest);
+      const f0 = this.#top;
+      this.#top += rest;
+      this.node.fill(node, f0, f0 + rest);
+      this.flags.fill(flags, f0, f0 + rest);
+      this.mapcount.fill(mapcount, f0, f0 + rest);
+      for (let j = 0; j < rest; j++) dst[at + i + j] = f0 + j;
+    }
+    this.#used += count;
+  }
+
+  /**
+   * Allocates `count` frames whose nodes are given per page in `nodes[0..count)` and writes
+   * their ids into `dst[at..at+count)` (interleaved runs).
+   *
+   * @example
+   * table.allocNodes(obj.pages, 0, new Int16Array([0, 2, 0, 2]), 4, PG_ANON, 1);
+   */
+  allocNodes(dst: Int32Array, at: number, nodes: Int16Array, count: number, flags: number, mapcount: number): void {
+    let i = 0;
+    while (i < count && this.#nfree > 0) {
+      const f = this.#free[--this.#nfree]!;
+      this.node[f] = nodes[i]!;
+      this.flags[f] = flags;
+      this.mapcount[f] = mapcount;
+      dst[at + i] = f;
+      i++;
+    }
+    const rest = count - i;
+    if (rest > 0) {
+      this.#ensure(rest);
+      const f0 = this.#top;
+      this.#top += rest;
+      this.node.set(nodes.subarray(i, count), f0);
+      this.flags.fill(flags, f0, f0 + rest);
+      this.mapcount.fill(mapcount, f0, f0 + rest);
+      for (let j = 0; j < rest; j++) dst[at + i + j] = f0 + j;
+    }
+    this.#used += count;
+  }
+
+  /**
+   * Returns a frame id to the free list.
+   *
+   * @example
+   * table.release(f);
+   */
+  release(f: number): void {
+    this.node[f] = -1;
+    this.mapcount[f] = 0;
+    this.flags[f] = 0;
+    if (this.#nfree === this.#free.length) {
+      const bigger = new Int32Array(this.#free.length * 2);
+      bigger.set(this.#free);
+      this.#free = bigger;
+    }
+    this.#free[this.#nfree++] = f;
+    this.#used--;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The simulated kernel: booted on a topology, it owns the frames, the buddy allocator, the
+ * processes, inodes, sysctl/sysfs/cpuset state and the counters (DESIGN.md "Two layers").
+ */
+import { UsageError } from "../core/errors.js";
+import { sizeToPages } from "../core/units.js";
+import type { Size } from "../core/units.js";
+import type { Nodemask } from "../policy/types.js";
+import type { KernelTopology } from "../topology/types.js";
+import { Buddy } from "./allocator.js";
+import type { MemContext } from "./alloc.js";
+import { Cpusets } from "./cpuset.js";
+import type { FaultContext } from "./fault.js";
+import { FrameTable } from "./frames.js";
+import { MemObject } from "./objects.js";
+import type { TaskPlacement } from "./placement.js";
+import { Process } from "./process.js";
+import { meminfo, numastat, vmstat } from "./observe.js";
+import type { NodeMeminfo, NodeNumastat } from "./observe.js";
+import { OomKilledError } from "./signals.js";
+import { NodeStats } from "./stats.js";
+import { Sysctl } from "./sysctl.js";
+import { Sysfs } from "./sysfs.js";
+import { registerSysfs } from "./sysfsfiles.js";
+import { InterleaveWeights } from "./weights.js";
+
+/** One OOM kill, as the kernel log would report it. */
+export interface OomKill {
+  readonly pid: number;
+  readonly constrained: boolean;
+  /** Pages freed by the kill. */
+  readonly freedPages: number;
+}
+
+/** Options of {@link Process} creation. */
+export interface SpawnOptions {
+  /** The CPU the task runs on (its node is the "local node"). Default: the first CPU. */
+  readonly cpu?: number;
+  /** CAP_SYS_NICE (MPOL_MF_MOVE_ALL, migrate_pages/move_pages of others). Default true (root). */
+  readonly capSysNice?: boolean;
+  /** cpuset path to join; default the root cpuset "/". */
+  readonly cpuset?: string;
+}
+
+/**
+ * A booted kernel. Create with {@link boot}.
+ *
+ * @example
+ * const k = boot(presets.twoSocketCxl(), { kernel: "v6.16" });
+ * const p = k.spawn({ cpu: 0 });
+ */
+export class Kernel implements MemContext, FaultContext {
+  readonly topo: KernelTopology;
+  /** The kernel version whose behaviour is modelled, e.g. "v6.16". */
+  readonly version: string;
+  readonly frames: FrameTable = new FrameTable();
+  readonly stats: NodeStats;
+  readonly buddy: Buddy;
+  readonly weights: InterleaveWeights;
+  readonly sysctl: Sysctl;
+  readonly sysfs: Sysfs = new Sysfs();
+  readonly cpusets: Cpusets;
+  /** /sys/kernel/mm/transparent_hugepage state (kernel default: enabled=madvise, defrag=madvise). */
+  readonly thp: FaultContext["thp"] = { enabled: "madvise", defrag: "madvise" };
+  /** OOM kills so far. */
+  readonly oomKills: OomKill[] = [];
+  readonly #procs: Map<number, Process> = new Map();
+  #nextPid = 100;
+  #nextIno = 1;
+  readonly #files: Map<string, MemObject> = new Map();
+
+  constructor(topo: KernelTopology, version: string, numaBalancing: number) {
+    this.topo = topo;
+    this.version = version;
+    this.stats = new NodeStats(topo.nodeIds);
+    this.buddy = new Buddy(topo, this.stats);
+    this.weights = new InterleaveWeights(topo, version);
+    this.sysctl = new Sysctl({ numaBalancing, minFreeKbytes: topo.minFreeKbytes, watermarkScaleFactor: topo.knobs.watermarkScaleFactor });
+    this.cpusets = new Cpusets(this);
+    registerSysfs(this);
+  }
+
+  /** The weighted-interleave weight of a node (§1.6). */
+  weightOf(node: number): number {
+    return this.weights.weight(node);
+  }
+
+  /** A fresh inode number (shmem interleave bias, §1.3). */
+  nextIno(): number {
+    return this.#nextIno++;
+  }
+
+  /**
+   * Starts a process on a CPU.
+   *
+   * @example
+   * const p = k.spawn({ cpu: 0 });
+   */
+  spawn(opts: SpawnOptions = {}): Process {
+    const cpu = opts.cpu ?? Math.min(...this.topo.cpuNode.keys());
+    if (!this.topo.cpuNode.has(cpu)) {
+      throw new UsageError({ what: "spawn({ cpu })", value: cpu, rule: "must be a CPU of the topology", fix: `use one of ${[...this.topo.cpuNode.keys()].slice(0, 8).join(", ")}...` });
+    }
+    const p = new Process(this, { pid: this.#nextPid++, cpu, capSysNice: opts.capSysNice ?? true, cpuset: this.cpusets.get(opts.cpuset ?? "/") });
+    this.#procs.set(p.pid, p);
+    return p;
+  }
+
+  /** Registers a task created by fork/clone (kernel internal). */
+  adopt(make: (pid: number) => Process): Process {
+    const p = make(this.#nextPid++);
+    this.#procs.set(p.pid, p);
+    return p;
+  }
+
+  /**
+   * The live task with this pid, if any.
+   *
+   * @example
+   * k.process(100) // Process | undefined
+   */
+  process(pid: number): Process | undefined {
+    const p = this.#procs.get(pid);
+    return p && !p.killed ? p : undefined;
+  }
+
+  /** Every live task. */
+  processes(): Process[] {
+    return [...this.#procs.values()].filter((p) => !p.killed);
+  }
+
+  /**
+   * A regular file of `size` bytes whose pages live in the page cache once read (§1.3: page
+   * cache follows the task policy of the first toucher). Same name, same file.
+   *
+   * @example
+   * const f = k.file("/data/db", "1GiB"); p.mmap("1GiB", { file: f, shared: true });
+   */
+  file(name: string, size: Size): MemObject {
+    let f = this.#files.get(name);
+    if (!f) {
+      f = new MemObject("file", sizeToPages(size), this.nextIno(), name);
+      this.#files.set(name, f);
+    }
+    return f;
+  }
+
+  /**
+   * A SysV shared memory segment (shmget): a shmem inode; attach with p.shmat(seg).
+   *
+   * @example
+   * const seg = k.shmget("64MiB");
+   */
+  shmget(size: Size): MemObject {
+    const ino = this.nextIno();
+    return new MemObject("shmem", sizeToPages(size), ino, `/SYSV${ino.toString(16).padStart(8, "0")}`);
+  }
+
+  /**
+   * /proc/vmstat: nr_free_pages, nr_anon_pages, ..., numa_hit, numa_miss, numa_foreign,
+   * numa_interleave, numa_local, numa_other, pgalloc_normal, pgalloc_movable, pgmigrate_*, ...
+   *
+   * @example
+   * k.vmstat().numa_interleave
+   */
+  vmstat(): Record<string, number> {
+    return vmstat(this);
+  }
+
+  /**
+   * numastat per node (numa_hit, numa_miss, numa_foreign, interleave_hit, local_node, other_node).
+   *
+   * @example
+   * k.numastat()[2].numa_miss
+   */
+  numastat(): Record<number, NodeNumastat> {
+    return numastat(this);
+  }
+
+  /**
+   * Per-node meminfo in kB (MemTotal, MemFree, MemUsed, FilePages, AnonPages, Shmem, AnonHugePages).
+   *
+   * @example
+   * k.meminfo()[0].MemFree
+   */
+  meminfo(): Record<number, NodeMeminfo> {
+    return meminfo(this);
+  }
+
+  /** The OOM killer (§1.8 step 3); see MemContext.outOfMemory. */
+  outOfMemory(task: TaskPlacement, constraint: Nodemask | null): void {
+    const requester = task as Process;
+    const constrained = constraint !== null;
+    const candidates = this.processes().filter((p) => {
+      if (!constrained) return true;
+      const pol = p.policy;
+      return !pol || pol.mode !== "MPOL_BIND" || pol.nodes.some((n) => constraint.includes(n));
+    });
+    // One candidate per mm (threads share it); oom_badness ~ resident pages.
+    const seen = new Set<object>();
+    let victim: Process | null = null;
+    let best = -1;
+    for (const p of candidates) {
+      if (seen.has(p.mm)) continue;
+      seen.add(p.mm);
+      const rss = p.rss();
+      if (rss > best) {
+        best = rss;
+        victim = p;
+      }
+    }
+    const detail = constrained ? `no free memory on nodes ${constraint.join(",")}` : "no free memory on any allowed node";
+    if (!victim || best <= 0) throw new OomKilledError(requester.pid, constrained, `${detail} and nothing to kill`);
+    const freed = victim.exitMm();
+    this.oomKills.push({ pid: victim.pid, constrained, freedPages: freed });
+    this.stats.add("oom_kill", requester.cpuNode, 1);
+    if (victim.mm === requester.mm) throw new OomKilledError(victim.pid, constrained, detail);
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * A task (process or thread) of the simulated kernel: its CPU, task policy, interleave state,
+ * cpuset and address space, and the system calls it makes (DESIGN.md machine layer).
+ */
+import { SyscallError, UsageError } from "../core/errors.js";
+import { PAGE_SIZE, parseSize, sizeToPages } from "../core/units.js";
+import type { Size } from "../core/units.js";
+import type { Nodemask, Policy } from "../policy/types.js";
+import type { Cpuset } from "./cpuset.js";
+import { faultVma, ZERO_PAGE } from "./fault.js";
+import type { FaultTask } from "./fault.js";
+import type { Kernel } from "./kernel.js";
+import { AddressSpace } from "./mm.js";
+import type { ModeArg, NodesArg } from "./mpol.js";
+import { numaMapsText } from "./numamaps.js";
+import { MemObject } from "./objects.js";
+import { SegfaultError } from "./signals.js";
+import { sysGetMempolicy, sysSetMempolicy, sysSetMempolicyHomeNode } from "./syscalls/policy.js";
+import type { GetMempolicyOptions, GetMempolicyResult } from "./syscalls/policy.js";
+import { sysMbind } from "./syscalls/mbind.js";
+import type { FlagsArg } from "./syscalls/mbind.js";
+import { sysMigratePages, sysMovePages } from "./syscalls/migrate.js";
+import { unmapRange } from "./unmap.js";
+import { Vma } from "./vma.js";
+
+/** mmap options beyond the length. */
+export interface MmapOptions {
+  /** MAP_SHARED (default false: MAP_PRIVATE). Anonymous + shared = shmem. */
+  readonly shared?: boolean;
+  /** A file (k.file) or shmem/SysV segment (k.shmget) to map; default anonymous. */
+  readonly file?: MemObject;
+  /** File offset in bytes (page aligned). */
+  readonly offset?: Size;
+  /** A fixed address (MAP_FIXED_NOREPLACE): must be page aligned and unmapped. */
+  readonly addr?: number;
+}
+
+/** Options of touch(). */
+export interface TouchOptions {
+  /** Write (default true). Reads of untouched private anonymous memory map the zero page. */
+  readonly write?: boolean;
+}
+
+/** MAX_NUMNODES - 1: the initial il_prev (§1.2). */
+const IL_PREV_INIT = 1023;
+
+/**
+ * A task. Create with `k.spawn()`, `p.fork()` or `p.thread()`.
+ *
+ * @example
+ * const p = k.spawn({ cpu: 0 });
+ * const a = p.mmap("64MiB");
+ * p.touch(a, "64MiB", { write: true });
+ */
+export class Process implements FaultTask {
+  readonly kernel: Kernel;
+  /** Thread id (pid of the task). */
+  readonly pid: number;
+  /** Thread-group id: the pid of the process this thread belongs to. */
+  readonly tgid: number;
+  /** The CPU the task runs on. */
+  cpu: number;
+  /** The address space (shared by threads). */
+  readonly mm: AddressSpace;
+  /** The task policy (set_mempolicy), null = default (§1.3 scope 3). */
+  policy: Policy | null = null;
+  ilPrev = IL_PREV_INIT;
+  ilWeight = 0;
+  /** CAP_SYS_NICE. */
+  capSysNice: boolean;
+  /** The task's cpuset. */
+  cpuset: Cpuset;
+  /** Killed (OOM) or exited. */
+  killed = false;
+
+  constructor(kernel: Kernel, init: { pid: number; cpu: number; capSysNice: boolean; cpuset: Cpuset; tgid?: number; mm?: AddressSpace }) {
+    this.kernel = kernel;
+    this.pid = init.pid;
+    this.tgid = init.tgid ?? init.pid;
+    this.cpu = init.cpu;
+    this.capSysNice = init.capSysNice;
+    this.cpuset = init.cpuset;
+    this.mm = init.mm ?? new AddressSpace();
+    init.cpuset.tasks.add(this);
+  }
+
+  /** The local node: the node of the task's CPU. */
+  get cpuNode(): number {
+    return this.kernel.topo.cpuNode.get(this.cpu)!;
+  }
+
+  /** mems_allowed for allocation checks, or null when the cpuset allows every memory node. */
+  get mems(): Nodemask | null {
+    return this.cpuset.isRoot ? null : this.cpuset.mems;
+  }
+
+  /** cpuset mems_allowed as a list (the root cpuset: every memory node). */
+  get memsAllowed(): Nodemask {
+    return this.cpuset.mems;
+  }
+
+  #alive(): void {
+    if (this.killed) throw new UsageError({ what: `process ${this.pid}`, value: "killed", rule: "a killed process makes no more calls", fix: "spawn a new process" });
+  }
+
+  /**
+   * mmap: maps `size` bytes and returns the address. Anonymous private by default; `shared`
+   * anonymous is shmem; `file` maps a file (page cache) or a shmem/SysV segment.
+   *
+   * @example
+   * const a = p.mmap("64MiB");
+   * const s = p.mmap("1GiB", { shared: true }); // MAP_SHARED|MAP_ANONYMOUS
+   */
+  mmap(size: Size, opts: MmapOptions = {}): number {
+    this.#alive();
+    const pages = sizeToPages(size, "mmap length");
+    if (pages === 0) throw new SyscallError("mmap", "EINVAL", "length 0 (mmap(2))");
+    const offBytes = parseSize(opts.offset ?? 0, "mmap offset");
+    if (offBytes % PAGE_SIZE !== 0) throw new SyscallError("mmap", "EINVAL", `offset ${offBytes} is not page aligned`);
+    const filePgoff = offBytes / PAGE_SIZE;
+    let hint: number | null = null;
+    if (opts.addr !== undefined) {
+      if (opts.addr % PAGE_SIZE !== 0) throw new SyscallError("mmap", "EINVAL", `fixed address 0x${opts.addr.toString(16)} is not page aligned`);
+      hint = opts.addr / PAGE_SIZE;
+    }
+    const start = this.mm.placement(pages, hint);
+    if (start === null) throw new SyscallError("mmap", hint !== null ? "EEXIST" : "ENOMEM", hint !== null ? "the fixed range overlaps a mapping (MAP_FIXED_NOREPLACE)" : "no free virtual range");
+    let file = opts.file ?? null;
+    if (!file && opts.shared) file = new MemObject("shmem", pages, this.kernel.nextIno(), "/dev/zero (deleted)");
+    if (file && filePgoff + pages > file.size) {
+      throw new UsageError({ what: "mmap", value: size, rule: `the mapping runs past the end of ${file.name} (${file.size} pages)`, fix: "map at most the file's size" });
+    }
+    const kind = !file ? "anon" : file.kind === "shmem" ? "shmem" : opts.shared ? "file-shared" : "file-private";
+    const vma = new Vma({
+      start,
+      end: start + pages,
+      kind,
+      file,
+      filePgoff,
+      anon: kind === "anon" || kind === "file-private" ? new MemObject("anon", pages, 0, "") : null,
+      anonOff: 0,
+      policy: null,
+      mapped: file ? new Uint8Array(pages) : null,
+      sysv: !!file && file.name.startsWith("/SYSV"),
+    });
+    this.mm.insert(vma);
+    return start * PAGE_SIZE;
+  }
+
+  /**
+   * shmat: attaches a SysV segment from k.shmget().
+   *
+   * @example
+   * const a = p.shmat(k.shmget("64MiB"));
+   */
+  shmat(seg: MemObject): number {
+    return this.mmap(seg.size * PAGE_SIZE, { file: seg, shared: true });
+  }
+
+  /**
+   * munmap: unmaps [addr, addr+size); anonymous pages are freed, shmem and page-cache pages
+   * stay in their inode.
+   *
+   * @example
+   * p.munmap(a, "64MiB");
+   */
+  munmap(addr: number, size: Size): void {
+    this.#alive();
+    if (addr % PAGE_SIZE !== 0) throw new SyscallError("munmap", "EINVAL", `address 0x${addr.toString(16)} is not page aligned`);
+    const pages = sizeToPages(size, "munmap length");
+    if (pages === 0) throw new SyscallError("munmap", "EINVAL", "length 0");
+    unmapRange(this.kernel, this.mm, addr / PAGE_SIZE, addr / PAGE_SIZE + pages);
+  }
+
+  /**
+   * madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE): THP eligibility in "madvise" mode.
+   *
+   * @example
+   * p.madvise(a, "64MiB", "MADV_HUGEPAGE");
+   */
+  madvise(addr: number, size: Size, advice: "MADV_HUGEPAGE" | "MADV_NOHUGEPAGE"): void {
+    const s = addr / PAGE_SIZE;
+    const e = s + sizeToPages(size);
+    this.mm.splitAround(s, e);
+    for (const v of this.mm.overlapping(s, e)) v.hugepage = advice === "MADV_HUGEPAGE";
+    this.mm.mergeAround(s, e);
+  }
+
+  /**
+   * Touches [addr, addr+size): faults every page in through the real path (policy resolution,
+   * node choice, buddy allocator). Unmapped addresses raise SIGSEGV (SegfaultError).
+   *
+   * @example
+   * p.touch(a, "64MiB", { write: true });
+   */
+  touch(addr: number, size: Size, opts: TouchOptions = {}): void {
+    this.#alive();
+    const s = Math.floor(addr / PAGE_SIZE);
+    const e = Math.ceil((addr + parseSize(size, "touch length")) / PAGE_SIZE);
+    const write = opts.write ?? true;
+    let at = s;
+    for (const v of this.mm.overlapping(s, e)) {
+      if (v.start > at) throw new SegfaultError(at * PAGE_SIZE, "no mapping at this address");
+      faultVma(this.kernel, this, v, Math.max(s, v.start), Math.min(e, v.end), write);
+      at = v.end;
+    }
+    if (at < e) throw new SegfaultError(at * PAGE_SIZE, "no mapping at this address");
+  }
+
+  /**
+   * The node of the page mapped at `addr`, -1 when not present (the zero page reports the
+   * first memory node).
+   *
+   * @example
+   * p.nodeOf(a) // 0
+   */
+  nodeOf(addr: number): number {
+    const vpn = Math.floor(addr / PAGE_SIZE);
+    const v = this.mm.find(vpn);
+    if (!v) return -1;
+    const f = this.frameAt(v, vpn);
+    if (f === ZERO_PAGE) return this.kernel.topo.memoryNodes[0]!;
+    return f >= 0 ? this.kernel.frames.node[f]! : -1;
+  }
+
+  /** The frame mapped at a vpn of a VMA: anon first, then the mapped file page; -1 if none. */
+  frameAt(v: Vma, vpn: number): number {
+    if (v.anon) {
+      const f = v.anon.pages[v.anonOff + vpn - v.start]!;
+      if (f !== -1) return f;
+    }
+    if (v.file && v.mapped![vpn - v.start]) return v.file.pages[v.filePgoff + vpn - v.start]!;
+    return -1;
+  }
+
+  /** Resident pages (anon and mapped file/shmem pages) for OOM scoring. */
+  rss(): number {
+    let n = 0;
+    for (const v of this.mm.vmas) for (let x = v.start; x < v.end; x++) if (this.frameAt(v, x) >= 0) n++;
+    return n;
+  }
+
+  /** Tears the address space down (exit/OOM kill); returns freed pages. Kills every thread of the mm. */
+  exitMm(): number {
+    const before = this.kernel.frames.used;
+    for (const p of this.kernel.processes()) if (p.mm === this.mm) p.killed = true;
+    const vmas = [...this.mm.vmas];
+    for (const v of vmas) unmapRange(this.kernel, this.mm, v.start, v.end);
+    return before - this.kernel.frames.used;
+  }
+
+  /**
+   * fork(): a child process with a copy of the address space (anonymous pages shared
+   * copy-on-write), the task policy and every VMA policy (§1.3).
+   *
+   * @example
+   * const child = p.fork({ cpu: 4 });
+   */
+  fork(opts: { cpu?: number } = {}): Process {
+    this.#alive();
+    const mm = new AddressSpace();
+    const anonCopies = new Map<MemObject, MemObject>();
+    const fr = this.kernel.frames;
+    for (const v of this.mm.vmas) {
+      let anon = v.anon;
+      if (anon) {
+        let copy = anonCopies.get(anon);
+        if (!copy) {
+          copy = new MemObject("anon", anon.size, 0, "", anon.pages.slice());
+          for (const f of copy.pages) if (f >= 0) fr.mapcount[f]!++;
+          anonCopies.set(anon, copy);
+        }
+        anon = copy;
+      }
+      const c = new Vma({ start: v.start, end: v.end, kind: v.kind, file: v.file, filePgoff: v.filePgoff, anon, anonOff: v.anonOff, policy: v.policy, mapped: v.mapped ? v.mapped.slice() : null, sysv: v.sysv });
+      c.hugepage = v.hugepage;
+      if (v.file && v.mapped) v.mapped.forEach((m, i) => m && fr.mapcount[v.file!.pages[v.filePgoff + i]!]!++);
+      mm.insert(c);
+    }
+    return this.kernel.adopt((pid) => {
+      const child = new Process(this.kernel, { pid, cpu: opts.cpu ?? this.cpu, capSysNice: this.capSysNice, cpuset: this.cpuset, mm });
+      child.policy = this.policy;
+      return child;
+    });
+  }
+
+  /**
+   * clone(CLONE_VM|CLONE_THREAD): a thread sharing the address space; it inherits the task
+   * policy at creation and keeps its own afterwards (§1.3 scope 3).
+   *
+   * @example
+   * const t = p.thread({ cpu: 1 });
+   */
+  thread(opts: { cpu?: number } = {}): Process {
+    this.#alive();
+    this.mm.users++;
+    return this.kernel.adopt((pid) => {
+      const t = new Process(this.kernel, { pid, tgid: this.tgid, cpu: opts.cpu ?? this.cpu, capSysNice: this.capSysNice, cpuset: this.cpuset, mm: this.mm });
+      t.policy = this.policy;
+      return t;
+    });
+  }
+
+  /**
+   * set_mempolicy(mode, nodemask, maxnode) (§2.2).
+   *
+   * @example
+   * p.setMempolicy("MPOL_INTERLEAVE", [0, 1]);
+   * p.setMempolicy("MPOL_BIND", []); // throws SyscallError EINVAL
+   */
+  setMempolicy(mode: ModeArg, nodes?: NodesArg, opts: { maxnode?: number } = {}): void {
+    this.#alive();
+    sysSetMempolicy(this, mode, nodes, opts.maxnode);
+  }
+
+  /**
+   * get_mempolicy(&mode, nmask, maxnode, addr, flags) (§2.4).
+   *
+   * @example
+   * p.getMempolicy({ addr: a, flags: ["MPOL_F_NODE", "MPOL_F_ADDR"] }) // { mode: 0, node: 0, ... }
+   */
+  getMempolicy(opts: GetMempolicyOptions = {}): GetMempolicyResult {
+    this.#alive();
+    return sysGetMempolicy(this, opts);
+  }
+
+  /**
+   * mbind(addr, len, mode, nodemask, maxnode, flags) (§2.3).
+   *
+   * @example
+   * p.mbind(a, "64MiB", "MPOL_BIND", [0], ["MPOL_MF_MOVE", "MPOL_MF_STRICT"]);
+   */
+  mbind(addr: number, len: Size, mode: ModeArg, nodes?: NodesArg, flags?: FlagsArg, opts: { maxnode?: number } = {}): void {
+    this.#alive();
+    sysMbind(this, addr, parseSize(len, "mbind len"), mode, nodes, flags, opts.maxnode);
+  }
+
+  /**
+   * set_mempolicy_home_node(start, len, home_node, flags) (§2.5).
+   *
+   * @example
+   * p.setMempolicyHomeNode(a, "64MiB", 1);
+   */
+  setMempolicyHomeNode(addr: number, len: Size, homeNode: number, flags = 0): void {
+    this.#alive();
+    sysSetMempolicyHomeNode(this, addr, parseSize(len, "len"), homeNode, flags);
+  }
+
+  /**
+   * migrate_pages(pid, maxnode, old_nodes, new_nodes) (§2.5): returns the number of pages
+   * that could not be moved.
+   *
+   * @example
+   * p.migratePages(p.pid, [0], [2]) // 0
+   */
+  migratePages(pid: number, oldNodes: NodesArg, newNodes: NodesArg, opts: { maxnode?: number } = {}): number {
+    this.#alive();
+    return sysMigratePages(this, pid, oldNodes, newNodes, opts.maxnode);
+  }
+
+  /**
+   * move_pages(pid, count, pages, nodes, status, flags) (§2.5). With `nodes` null it only
+   * queries; the result is the status array (node, or negative errno number per page).
+   *
+   * @example
+   * p.movePages(0, [a, a + 4096], [2, 2]) // [2, 2]
+   */
+  movePages(pid: number, pages: readonly number[], nodes: readonly number[] | null, flags?: FlagsArg): number[] {
+    this.#alive();
+    return sysMovePages(this, pid, pages, nodes, flags);
+  }
+
+  /**
+   * /proc/pid/numa_maps: one line per VMA with the policy string and page counts.
+   *
+   * @example
+   * p.numaMaps() // "7effc0000000 weighted interleave:0,2 anon=16384 dirty=16384 N0=... N2=... kernelpagesize_kB=4\n"
+   */
+  numaMaps(): string {
+    return numaMapsText(this);
+  }
+}

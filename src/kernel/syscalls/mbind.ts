@@ -1,0 +1,133 @@
+/**
+ * mbind(addr, len, mode, nodemask, maxnode, flags) (kernel-model.md §2.3): argument checks,
+ * the range walk (holes, STRICT, MOVE/MOVE_ALL), VMA split/merge or the shmem shared-policy
+ * tree, and migration of misplaced pages to where the new policy would put them.
+ */
+import { SyscallError } from "../../core/errors.js";
+import { PAGE_SIZE } from "../../core/units.js";
+import { MBIND_FLAGS } from "../../policy/types.js";
+import type { Policy } from "../../policy/types.js";
+import { ZERO_PAGE } from "../fault.js";
+import type { Kernel } from "../kernel.js";
+import { migrateFrame } from "../migrate.js";
+import { copyNodemask, createPolicy, flagWord, modeWord, sanitizeMode } from "../mpol.js";
+import type { ModeArg, NodesArg } from "../mpol.js";
+import { interleaveTable, isInterleave, planFor } from "../placement.js";
+import type { Process } from "../process.js";
+import type { Vma } from "../vma.js";
+
+/** Flags by name ("MPOL_MF_MOVE"), "A|B", an array of names, or the int. */
+export type FlagsArg = number | string | readonly string[];
+
+const { MPOL_MF_STRICT: STRICT, MPOL_MF_MOVE: MOVE, MPOL_MF_MOVE_ALL: MOVE_ALL } = MBIND_FLAGS;
+
+/**
+ * The interleave index of the page at `vpn` (§1.3): anon vpn; shmem inode + file index;
+ * other file mappings the file index.
+ *
+ * @example
+ * ilxOf(vma, vpn) // vpn for anonymous memory
+ */
+export function ilxOf(v: Vma, vpn: number): number {
+  if (v.kind === "anon") return vpn;
+  const idx = v.filePgoff + vpn - v.start;
+  return v.isShmem ? v.file!.ino + idx : idx;
+}
+
+/**
+ * The node a page at `ilx` would be migrated to under `pol` (alloc_migration_target_by_mpol):
+ * the interleave target, or the first node of the policy's zonelist with a free page.
+ *
+ * @example
+ * migrationTarget(k, p, bindPolicy, vpn) // 0
+ */
+export function migrationTarget(k: Kernel, p: Process, pol: Policy | null, ilx: number): number {
+  let start: number;
+  let mask: readonly number[] | null;
+  if (isInterleave(pol)) {
+    const table = interleaveTable(pol!, (n) => k.weightOf(n));
+    start = table[ilx % table.length]!;
+    mask = null;
+  } else {
+    const plan = planFor(pol, p);
+    start = plan.start;
+    mask = plan.mask;
+  }
+  const list = k.buddy.zonelistFor({ start, mask, mems: p.mems, order: 0, cpuNode: p.cpuNode });
+  for (const n of list) if (k.buddy.free[n]! > k.buddy.watermarks(n).min) return n;
+  return list[0] ?? start;
+}
+
+/**
+ * mbind. Checks follow kernel_mbind/do_mbind: mode word and nodemask first (§2.1), then
+ * flags (EINVAL), MOVE_ALL without CAP_SYS_NICE (EPERM), alignment (EINVAL), empty range
+ * (success), policy construction (EINVAL), holes (EFAULT), STRICT without MOVE (EIO, policy
+ * not installed), then install, migrate, and EIO for STRICT when pages failed to move.
+ *
+ * @example
+ * sysMbind(p, a, 1 << 20, "MPOL_BIND", [0], ["MPOL_MF_MOVE"], undefined);
+ */
+export function sysMbind(p: Process, addr: number, len: number, mode: ModeArg, nodes: NodesArg, flagsArg: FlagsArg | undefined, maxnode: number | undefined): void {
+  const sc = "mbind";
+  const k = p.kernel;
+  const mf = sanitizeMode(sc, modeWord(sc, mode), k.version);
+  const user = copyNodemask(sc, nodes, maxnode);
+  let flags = flagWord(sc, flagsArg, MBIND_FLAGS);
+  if (flags & ~(STRICT | MOVE | MOVE_ALL)) throw new SyscallError(sc, "EINVAL", `flags 0x${flags.toString(16)} outside STRICT|MOVE|MOVE_ALL (MPOL_MF_LAZY is not accepted) (§2.3)`);
+  if (flags & MOVE_ALL && !p.capSysNice) throw new SyscallError(sc, "EPERM", "MPOL_MF_MOVE_ALL needs CAP_SYS_NICE (§2.3)");
+  if (addr % PAGE_SIZE !== 0) throw new SyscallError(sc, "EINVAL", `addr 0x${addr.toString(16)} is not page aligned (§2.3)`);
+  if (mf.mode === 0) flags &= ~STRICT;
+  const pages = Math.ceil(len / PAGE_SIZE);
+  const s = addr / PAGE_SIZE;
+  const e = s + pages;
+  if (e > 2 ** 52) throw new SyscallError(sc, "EINVAL", "addr + len overflows (§2.3)");
+  if (pages === 0) return;
+  const pol = createPolicy(sc, mf, user, p.memsAllowed, k.topo.memoryNodes);
+  // Range walk (queue_pages_range): holes are EFAULT except for MPOL_DEFAULT (§2.3 step 7).
+  const vmas = p.mm.overlapping(s, e);
+  if (vmas.length === 0) throw new SyscallError(sc, "EFAULT", `no mapping in [0x${addr.toString(16)}, +${len}) (§2.3)`);
+  if (mf.mode !== 0) {
+    let at = s;
+    for (const v of vmas) {
+      if (v.start > at) throw new SyscallError(sc, "EFAULT", `unmapped hole at 0x${(at * PAGE_SIZE).toString(16)} (§2.3)`);
+      at = v.end;
+    }
+    if (at < e) throw new SyscallError(sc, "EFAULT", `unmapped hole at 0x${(at * PAGE_SIZE).toString(16)} (§2.3)`);
+  }
+  // "Misplaced" = node not in the user nodemask (MPOL_MF_INVERT walk).
+  const fr = k.frames;
+  const moving = (flags & (MOVE | MOVE_ALL)) !== 0;
+  const queued: { f: number; v: Vma; vpn: number }[] = [];
+  let failed = 0;
+  walk: for (const v of vmas) {
+    const a = Math.max(s, v.start);
+    const b = Math.min(e, v.end);
+    for (let x = a; x < b; x++) {
+      const f = p.frameAt(v, x);
+      if (f < 0 || f === ZERO_PAGE) continue;
+      if (user.includes(fr.node[f]!)) continue;
+      if (!moving) {
+        if (flags & STRICT) {
+          throw new SyscallError(sc, "EIO", `page at 0x${(x * PAGE_SIZE).toString(16)} is on node ${fr.node[f]}, outside the new policy's nodes, and MPOL_MF_STRICT was given without MOVE; the policy was not installed (§2.3)`);
+        }
+        break walk;
+      }
+      // Shared folios are skipped silently without MOVE_ALL (§2.3 step 7).
+      if (!(flags & MOVE_ALL) && fr.mapcount[f]! > 1) continue;
+      queued.push({ f, v, vpn: x });
+    }
+  }
+  // Install on every VMA of the range, splitting and merging (§2.3 step 8).
+  p.mm.splitAround(s, e);
+  for (const v of p.mm.overlapping(s, e)) {
+    v.policy = pol;
+    if (v.isShmem) v.file!.setSharedPolicy(v.filePgoff, v.filePgoff + v.pages, pol);
+  }
+  p.mm.mergeAround(s, e);
+  // Migrate to where a fresh fault under the new policy would put each page (§2.3 step 9).
+  for (const q of queued) {
+    const target = migrationTarget(k, p, pol, ilxOf(q.v, q.vpn));
+    if (!migrateFrame(k, q.f, target)) failed++;
+  }
+  if (failed > 0 && flags & STRICT) throw new SyscallError(sc, "EIO", `${failed} misplaced pages could not be moved; the policy is installed (§2.3 step 10)`);
+}

@@ -1,0 +1,67 @@
+/**
+ * The sysfs files the kernel registers at boot: weighted-interleave weights (§1.6), THP
+ * enabled/defrag, demotion_enabled, per-node numastat and meminfo.
+ */
+import { SyscallError } from "../core/errors.js";
+import type { Kernel } from "./kernel.js";
+import { meminfo, numastat } from "./observe.js";
+import { atLeast } from "./version.js";
+
+const WI = "/sys/kernel/mm/mempolicy/weighted_interleave";
+const THP = "/sys/kernel/mm/transparent_hugepage";
+
+function choice<T extends string>(path: string, options: readonly T[], get: () => T, set: (v: T) => void): { read: () => string; write: (v: string) => void } {
+  return {
+    read: () => options.map((o) => (o === get() ? `[${o}]` : o)).join(" "),
+    write: (v: string) => {
+      const t = v.trim() as T;
+      if (!options.includes(t)) throw new SyscallError("write", "EINVAL", `${path} accepts ${options.join(", ")}, got ${JSON.stringify(v)}`);
+      set(t);
+    },
+  };
+}
+
+/**
+ * Registers the kernel's sysfs files.
+ *
+ * @example
+ * registerSysfs(k);
+ */
+export function registerSysfs(k: Kernel): void {
+  const fs = k.sysfs;
+  for (const n of k.topo.memoryNodes) {
+    fs.register(`${WI}/node${n}`, { read: () => String(k.weights.weight(n)), write: (v) => k.weights.write(n, v) });
+  }
+  if (atLeast(k.version, "v6.16")) {
+    fs.register(`${WI}/auto`, { read: () => String(k.weights.auto), write: (v) => k.weights.writeAuto(v) });
+  }
+  fs.register(`${THP}/enabled`, choice(`${THP}/enabled`, ["always", "madvise", "never"] as const, () => k.thp.enabled, (v) => (k.thp.enabled = v)));
+  fs.register(
+    `${THP}/defrag`,
+    choice(`${THP}/defrag`, ["always", "defer", "defer+madvise", "madvise", "never"] as const, () => k.thp.defrag, (v) => (k.thp.defrag = v)),
+  );
+  let demotion = false;
+  fs.register("/sys/kernel/mm/numa/demotion_enabled", {
+    read: () => String(demotion),
+    write: (v) => {
+      const s = v.trim().toLowerCase();
+      if (!["0", "1", "y", "n", "true", "false", "yes", "no", "on", "off"].includes(s)) throw new SyscallError("write", "EINVAL", `demotion_enabled takes a boolean, got ${JSON.stringify(v)}`);
+      demotion = ["1", "y", "true", "yes", "on"].includes(s);
+    },
+  });
+  for (const n of k.topo.nodeIds) {
+    const base = `/sys/devices/system/node/node${n}`;
+    fs.register(`${base}/numastat`, {
+      read: () =>
+        Object.entries(numastat(k)[n]!)
+          .map(([key, v]) => `${key} ${v}`)
+          .join("\n"),
+    });
+    fs.register(`${base}/meminfo`, {
+      read: () =>
+        Object.entries(meminfo(k)[n]!)
+          .map(([key, v]) => `Node ${n} ${`${key}:`.padEnd(16)}${String(v).padStart(8)} kB`)
+          .join("\n"),
+    });
+  }
+}
