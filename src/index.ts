@@ -97,6 +97,19 @@ export { parseLibnumaList } from "./policy/nodestring.js";
 export type { ListParseContext, ListParseResult } from "./policy/nodestring.js";
 
 // --- kernel ---
+export { boot } from "./kernel/boot.js";
+export type { BootOptions } from "./kernel/boot.js";
+export { Kernel } from "./kernel/kernel.js";
+export type { SpawnOptions, OomKill } from "./kernel/kernel.js";
+export { Process } from "./kernel/process.js";
+export type { MmapOptions, TouchOptions } from "./kernel/process.js";
+export type { GetMempolicyOptions, GetMempolicyResult } from "./kernel/syscalls/policy.js";
+export type { ModeArg, NodesArg } from "./kernel/mpol.js";
+export type { FlagsArg } from "./kernel/syscalls/mbind.js";
+export { SegfaultError, OomKilledError } from "./kernel/signals.js";
+export { MemObject } from "./kernel/objects.js";
+export { Cpusets, Cpuset } from "./kernel/cpuset.js";
+export type { NodeNumastat, NodeMeminfo } from "./kernel/observe.js";
 
 // --- results ---
 export { nodesTable, linksTable, latencyCurvesTable } from "./results/topologyTables.js";
