@@ -8,12 +8,15 @@
 /**
  * Misses in flight per thread, by access pattern.
  *
- * - `streaming` (STREAM, sequential scans, MLC bandwidth traffic): 9. Fitted once on the
- *   sprCxl machine so that 64 STREAM triad threads reproduce the five rows of calibration.md §1
- *   within 10% (test/perf/stream-reproduction.test.ts). The DRAM-only row alone fixes it:
- *   208.5 GB/s = 64 x MLP x 64 B / (loaded latency ~180 ns) gives MLP ~ 9. That is plausible
- *   hardware: a Sapphire Rapids core has 16 L1D fill buffers and the L2 streamer keeps a few more
- *   lines in flight, but with 64 threads on 40 cores two hyperthreads share one core's buffers.
+ * - `streaming` (STREAM, sequential scans, MLC bandwidth traffic): 15. Fitted once, on
+ *   presets.sprCxl() with 64 STREAM triad threads, to the five rows of calibration.md §1
+ *   (test/perf/stream-reproduction.test.ts, all within 1.5%). The single-bottleneck rows
+ *   (DRAM only, CXL only, 1:1) saturate a node for any MLP above ~12 and barely move; the 9:1 row
+ *   fixes the value: at 15 the DRAM node runs at ~94% and the CXL node at ~86% of their peaks,
+ *   and their loaded latencies put the result ~5% under the bandwidth-division estimate, as the
+ *   real machine was (94%). At 12 the 9:1 row falls 5% short; at 20 it reaches the estimate.
+ *   As hardware: 64 threads x 15 = 960 misses over 40 cores, 24 per core, inside the 48
+ *   outstanding L2 misses a Golden Cove core's streamer can keep (16 L1D fill buffers each).
  * - `random` (independent random loads: pmbench-like, hash lookups): 6. The out-of-order window
  *   finds several independent misses but fewer than a prefetcher does. Not fitted.
  * - `dependent` (pointer chase): 1. Each load needs the previous one's data.
@@ -22,7 +25,7 @@
  * DEFAULT_MLP_BY_PATTERN.dependent // 1
  */
 export const DEFAULT_MLP_BY_PATTERN: Readonly<{ streaming: number; random: number; dependent: number }> = {
-  streaming: 9,
+  streaming: 15,
   random: 6,
   dependent: 1,
 };
@@ -32,7 +35,7 @@ export const DEFAULT_MLP_BY_PATTERN: Readonly<{ streaming: number; random: numbe
  * tiersim reproduces (STREAM, MLC) are streaming workloads.
  *
  * @example
- * DEFAULT_MLP // 9
+ * DEFAULT_MLP // 15
  */
 export const DEFAULT_MLP: number = DEFAULT_MLP_BY_PATTERN.streaming;
 

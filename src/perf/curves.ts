@@ -154,14 +154,18 @@ function bracket(p: PreparedLatency, readShare: number): [PreparedCurve, Prepare
  * peakOf(prepareLatency(memory), 0.5)
  */
 export function peakOf(p: PreparedLatency, readShare: number): number {
+  const sustained = mixedBandwidth(p.readBandwidthGBps, p.writeBandwidthGBps, readShare);
   const [lo, hi, t] = bracket(p, readShare);
-  if (lo !== hi) return lo.peak + t * (hi.peak - lo.peak);
   // Outside the measured read shares, keep the nearest curve and scale its peak the way the
   // device's read/write bandwidths say the mix changes.
-  const scale =
-    mixedBandwidth(p.readBandwidthGBps, p.writeBandwidthGBps, readShare) /
-    mixedBandwidth(p.readBandwidthGBps, p.writeBandwidthGBps, lo.readShare);
-  return lo.peak * scale;
+  const measured =
+    lo !== hi
+      ? lo.peak + t * (hi.peak - lo.peak)
+      : (lo.peak * sustained) / mixedBandwidth(p.readBandwidthGBps, p.writeBandwidthGBps, lo.readShare);
+  // The stated sustained bandwidth caps the curves: datasets may borrow a curve's shape from a
+  // faster part of the same kind (the Mess CXL curves on a slower expander). The curves are then
+  // compressed onto the lower peak, since latencyOf reads them at equal utilisation.
+  return Math.min(measured, sustained);
 }
 
 /** Latency rise of one curve at utilisation u of its own peak, with the saturation tail. */

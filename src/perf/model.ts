@@ -20,7 +20,7 @@ export const CACHE_LINE_BYTES: number = 64;
  * One group of identical threads on one CPU node, and where their misses go.
  *
  * @example
- * { name: "stream", node: 0, threads: 64, mlp: 9, readShare: 2 / 3, nonTemporalStores: true, traffic: { 0: 0.9, 1: 0.1 } }
+ * { name: "stream", node: 0, threads: 64, mlp: 15, readShare: 2 / 3, nonTemporalStores: true, traffic: { 0: 0.9, 1: 0.1 } }
  */
 export interface PerfTask {
   /** Label carried to the result; default `task<index>`. */

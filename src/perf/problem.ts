@@ -61,7 +61,7 @@ function checkTask(spec: TopologySpec, t: PerfTask, at: string, byId: ReadonlyMa
   if (cpu === undefined) fail(`${at}.node`, t.node, `there is no node ${String(t.node)} in topology "${spec.name}"`, `use a CPU node id: ${[...byId.values()].filter((n) => n.cpus.length > 0).map((n) => n.id).join(", ")}`);
   if (cpu.cpus.length === 0) fail(`${at}.node`, t.node, `node ${t.node} has no CPUs, so no thread can run on it`, "run the task on a node with CPUs");
   if (typeof t.threads !== "number" || !Number.isInteger(t.threads) || t.threads < 0) fail(`${at}.threads`, t.threads, "the thread count must be a whole number >= 0", "write e.g. threads: 64");
-  if (t.mlp !== undefined) checkNumber(t.mlp, `${at}.mlp`, 0, "misses in flight per thread must be a number > 0", "write e.g. mlp: 1 for a pointer chase, 9 for streaming", true);
+  if (t.mlp !== undefined) checkNumber(t.mlp, `${at}.mlp`, 0, "misses in flight per thread must be a number > 0", "write e.g. mlp: 1 for a pointer chase, 15 for streaming", true);
   if (t.computeNsPerAccess !== undefined) checkNumber(t.computeNsPerAccess, `${at}.computeNsPerAccess`, 0, "compute time per access must be a number of ns >= 0", "write e.g. computeNsPerAccess: 5");
   checkReadShare(t.readShare, `${at}.readShare`);
   if (t.traffic === null || typeof t.traffic !== "object") fail(`${at}.traffic`, t.traffic, "traffic maps memory node ids to fractions of accesses", "write e.g. traffic: { 0: 0.9, 1: 0.1 }");

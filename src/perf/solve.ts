@@ -113,7 +113,7 @@ function applyResource(p: Problem, s: State, r: number, value: number): void {
  *   topology: presets.sprCxl(),
  *   tasks: [{ name: "stream", node: 0, threads: 64, readShare: 2 / 3, nonTemporalStores: true, traffic: { 0: 0.9, 1: 0.1 } }],
  * });
- * s.tasks[0].bandwidthGBps; // ~210
+ * s.tasks[0].bandwidthGBps; // ~220 (STREAM triad 9:1 on sprCxl)
  */
 export function solvePerformance(input: PerformanceInput): PerformanceSolution {
   const p = buildProblem(input);
