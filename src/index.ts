@@ -95,6 +95,8 @@ export { numactl, NumactlError, splitCommandLine } from "./policy/numactl.js";
 export type { NumactlOptions, NumactlPolicy, NumactlCommand } from "./policy/numactl.js";
 export { parseLibnumaList } from "./policy/nodestring.js";
 export type { ListParseContext, ListParseResult } from "./policy/nodestring.js";
+export { mempolicyReport, mpolToStr } from "./policy/report.js";
+export type { MempolicyReport } from "./policy/report.js";
 
 // --- kernel ---
 export { boot } from "./kernel/boot.js";

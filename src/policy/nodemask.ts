@@ -14,6 +14,8 @@ export const MAX_NUMNODES = 1024;
 /** What callers may pass as a node mask: node ids, or a bitmask with bit n = node n. */
 export type NodemaskInput = readonly number[] | number | bigint;
 
+const BITS_PER_LONG = 64;
+
 const EMPTY: Nodemask = Object.freeze([]) as Nodemask;
 
 /**
@@ -66,7 +68,9 @@ function normalise(nodes: readonly number[]): Nodemask {
  * The kernel's copy-in of a user node mask (get_nodes, §2.1). `maxnode` follows the syscall
  * ABI: the kernel reads `maxnode - 1` bits (historic off-by-one); bits at or above that count
  * are ignored. When `maxnode` is omitted the mask is taken whole, as if the caller passed a
- * large enough maxnode. `null` is the NULL pointer.
+ * large enough maxnode. `null` is the NULL pointer. With maxnode-1 above MAX_NUMNODES the
+ * kernel checks the extra words whole, so a set bit in the last word is EINVAL even beyond
+ * maxnode-1 (x86-64 longs).
  *
  * @example
  * copyNodemaskFromUser("set_mempolicy", [0, 1], 3);   // [0, 1]
@@ -95,10 +99,13 @@ export function copyNodemaskFromUser(syscall: string, nmask: NodemaskInput | nul
         `more than PAGE_SIZE*8 = ${PAGE_SIZE * 8} bits is rejected (mm/mempolicy.c get_nodes, kernel-model.md §2.1)`,
     );
   }
-  const counted = nodes.filter((n) => n < bits);
-  const high = counted.find((n) => n >= MAX_NUMNODES);
+  if (bits <= MAX_NUMNODES) return nodes.filter((n) => n < bits);
+  // Above MAX_NUMNODES get_nodes checks whole 64-bit words from the top down without masking
+  // the last one to `bits`: a set bit anywhere in those words is EINVAL, even past maxnode-1.
+  const wordsEnd = Math.ceil(bits / BITS_PER_LONG) * BITS_PER_LONG;
+  const high = nodes.find((n) => n >= MAX_NUMNODES && n < wordsEnd);
   if (high !== undefined) throw beyondMaxNumnodes(syscall, high);
-  return counted;
+  return nodes.filter((n) => n < MAX_NUMNODES);
 }
 
 function beyondMaxNumnodes(syscall: string, node: number): SyscallError {

@@ -58,6 +58,11 @@ describe("copyNodemaskFromUser (get_nodes, §2.1)", () => {
     expect(copyNodemaskFromUser("set_mempolicy", [0, 1024], 1025)).toEqual([0]);
     expect(copyNodemaskFromUser("set_mempolicy", [1023], 1025)).toEqual([1023]);
   });
+  it("above MAX_NUMNODES whole 64-bit words are checked: a bit past maxnode-1 in the last word is EINVAL", () => {
+    // maxnode 1101 reads 1100 bits; the top word holds bits 1088..1151 and is checked entirely.
+    expectErrno(() => copyNodemaskFromUser("set_mempolicy", [0, 1120], 1101), "EINVAL");
+    expect(copyNodemaskFromUser("set_mempolicy", [0, 1152], 1101)).toEqual([0]);
+  });
 });
 
 describe("nodelists", () => {
