@@ -28,7 +28,8 @@ export interface LoadedLatencyOptions {
 
 /**
  * Latency (ns) against bandwidth (GB/s), one trace per node and read share, named like
- * "node 0 dram, 100% reads". Takes the table from `latencyCurvesTable`.
+ * "node 0 dram, 100% reads". Nodes whose curves are identical share a trace ("nodes 0, 1 dram,
+ * 100% reads"). Takes the table from `latencyCurvesTable`.
  *
  * @example
  * plots.loadedLatency(latencyCurvesTable(presets.sprCxl())).show();
@@ -36,45 +37,53 @@ export interface LoadedLatencyOptions {
 export function loadedLatency(table: ColumnTable, options: LoadedLatencyOptions = {}): Figure {
   requireColumns(table, COLUMNS, "loadedLatency(table)", "latencyCurvesTable(spec)");
   const rows = rowsOf<CurveRow>(table);
-  const nodes = [...new Set(rows.map((r) => r.node))].sort((a, b) => a - b);
-  const groups = new Map<string, CurveRow[]>();
+  const curves = new Map<number, Map<number, CurveRow[]>>();
   for (const r of rows) {
-    const key = `${r.node}|${r.read_share}`;
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
+    const byShare = curves.get(r.node) ?? new Map<number, CurveRow[]>();
+    curves.set(r.node, byShare);
+    byShare.set(r.read_share, [...(byShare.get(r.read_share) ?? []), r]);
   }
-  const ordered = [...groups.values()].sort((a, b) => a[0]!.node - b[0]!.node || b[0]!.read_share - a[0]!.read_share);
-  const data: Data[] = ordered.map((points) => {
-    const { node, kind, read_share } = points[0]!;
-    const shares = [...new Set(rows.filter((r) => r.node === node).map((r) => r.read_share))].sort((a, b) => b - a);
-    points.sort((a, b) => a.bandwidth_gbps - b.bandwidth_gbps);
-    const name = `node ${node}${kind ? ` ${kind}` : ""}, ${formatShare(read_share)} reads`;
-    return {
-      type: "scatter",
-      mode: "lines+markers",
-      name,
-      legendgroup: `node ${node}`,
-      x: points.map((p) => p.bandwidth_gbps),
-      y: points.map((p) => p.latency_ns),
-      line: {
-        color: SERIES_COLORS[nodes.indexOf(node) % SERIES_COLORS.length],
-        dash: DASHES[shares.indexOf(read_share) % DASHES.length],
-        width: 2,
-      },
-      marker: { size: 5 },
-      hovertemplate: `${name}<br>%{x:.1f} GB/s, %{y:.0f} ns<extra></extra>`,
-    } as Data;
+  for (const byShare of curves.values()) for (const pts of byShare.values()) pts.sort((a, b) => a.bandwidth_gbps - b.bandwidth_gbps);
+  // Nodes with identical curves (two sockets of one machine) would draw exactly on top of each
+  // other and hide the first node; they share one trace per read share instead.
+  const groups = new Map<string, number[]>();
+  for (const node of [...curves.keys()].sort((a, b) => a - b)) {
+    const byShare = curves.get(node)!;
+    const signature = JSON.stringify([...byShare].sort((a, b) => b[0] - a[0]).map(([share, pts]) => [pts[0]!.kind, share, pts.map((p) => [p.bandwidth_gbps, p.latency_ns])]));
+    groups.set(signature, [...(groups.get(signature) ?? []), node]);
+  }
+  const data: Data[] = [];
+  [...groups.values()].forEach((nodes, i) => {
+    const byShare = curves.get(nodes[0]!)!;
+    const shares = [...byShare.keys()].sort((a, b) => b - a);
+    const label = `${nodes.length === 1 ? "node" : "nodes"} ${nodes.join(", ")}`;
+    shares.forEach((share, j) => {
+      const points = byShare.get(share)!;
+      const kind = points[0]!.kind;
+      const name = `${label}${kind ? ` ${kind}` : ""}, ${formatShare(share)} reads`;
+      data.push({
+        type: "scatter",
+        mode: "lines+markers",
+        name,
+        legendgroup: label,
+        x: points.map((p) => p.bandwidth_gbps),
+        y: points.map((p) => p.latency_ns),
+        line: { color: SERIES_COLORS[i % SERIES_COLORS.length], dash: DASHES[j % DASHES.length], width: 2 },
+        marker: { size: 5 },
+        hovertemplate: `${name}<br>%{x:.1f} GB/s, %{y:.0f} ns<extra></extra>`,
+      } as Data);
+    });
   });
   return new Figure(data, {
     title: { text: options.title ?? "Loaded latency" },
     font: { family: FONT_FAMILY, size: 13 },
-    width: 900,
+    width: 1000,
     height: 520,
-    margin: { l: 80, r: 30, t: 60, b: 60 },
+    margin: { l: 80, r: 20, t: 60, b: 60 },
     xaxis: { title: { text: "bandwidth (GB/s)" }, rangemode: "tozero", zeroline: false },
     yaxis: { title: { text: "latency (ns)" }, rangemode: "tozero", zeroline: false },
-    legend: { orientation: "v", x: 0.02, y: 0.98, xanchor: "left", yanchor: "top", bgcolor: "rgba(255,255,255,0.8)" },
+    // Outside the plot: steep slow-memory curves fill the top-left corner where a legend would sit.
+    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top", tracegroupgap: 8 },
     annotations:
       data.length === 0
         ? [{ text: "no measured loaded-latency curves in this topology", showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 }]

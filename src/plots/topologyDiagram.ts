@@ -11,7 +11,7 @@ import { formatSize } from "../core/units.js";
 import { requireColumns, rowsOf } from "./columns.js";
 import { Figure } from "./figure.js";
 import { FONT_FAMILY, kindColor } from "./palette.js";
-import { layoutTopology, SIZES, type LayoutBox, type LayoutRow, type TopologyLayout } from "./topologyLayout.js";
+import { layoutTopology, SIZES, wrapText, type LayoutBox, type LayoutRow, type TopologyLayout } from "./topologyLayout.js";
 
 interface NodeRow {
   node: number;
@@ -68,10 +68,11 @@ export function topologyDiagram(nodes: ColumnTable, links: ColumnTable, options:
   const socketOrder = [...new Set(nodeRows.map((n) => n.socket))].sort((a, b) => a - b);
   const interconnects = linkRows.filter((l) => l.kind !== "cxl");
   const laned = laneAssignment(interconnects, socketOrder);
-  const layout = layoutTopology(
-    nodeRows.map((n) => ({ node: n.node, socket: n.socket, tier: n.tier, hasMemory: n.kind !== null })),
-    Math.max(0, ...laned.map((l) => l.lane + 1)),
-  );
+  const placed = nodeRows.map((n) => ({ node: n.node, socket: n.socket, tier: n.tier, hasMemory: n.kind !== null }));
+  const lanes = Math.max(0, ...laned.map((l) => l.lane + 1));
+  // ~7 px per character at 12 px DejaVu Sans; the width does not depend on the subtitle.
+  const subtitle = options.subtitle ? wrapText(options.subtitle, Math.floor((layoutTopology(placed, lanes).width - 32) / 7)) : [];
+  const layout = layoutTopology(placed, lanes, subtitle.length);
   const Y = (top: number): number => layout.height - top;
   const shapes: Partial<Shape>[] = [];
   const annotations: Partial<Annotation>[] = [];
@@ -79,6 +80,7 @@ export function topologyDiagram(nodes: ColumnTable, links: ColumnTable, options:
     annotations.push({ x, y: Y(top), text: t, showarrow: false, xref: "x", yref: "y", font: { size: 12 }, ...extra });
   };
 
+  subtitle.forEach((line, i) => text(16, SIZES.title - 6 + i * SIZES.subtitleLine, line, { xanchor: "left", font: { size: 12, color: GREY } }));
   for (const row of layout.rows) drawRow(row, nodeRows, layout, shapes, text, Y);
   for (const s of layout.sockets) {
     shapes.push({ type: "path", path: roundedRect(s.left, Y(s.bottom), s.right, Y(s.top), 10), line: { color: "#9a9a9a", width: 1.2, dash: "dash" }, fillcolor: "rgba(120,120,120,0.04)", layer: "below" });
@@ -112,7 +114,6 @@ export function topologyDiagram(nodes: ColumnTable, links: ColumnTable, options:
       xanchor: "left",
       y: 1 - 14 / layout.height,
       yanchor: "top",
-      ...(options.subtitle ? { subtitle: { text: options.subtitle, font: { size: 12, color: GREY } } } : {}),
     },
     font: { family: FONT_FAMILY, size: 12, color: "#222222" },
     width: layout.width,

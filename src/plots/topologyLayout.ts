@@ -59,7 +59,9 @@ export interface TopologyLayout {
 
 /** Sizes in pixels; exported so the builder and the tests agree on them. */
 export const SIZES = {
-  title: 70,
+  /** Title strip without subtitle; each subtitle line adds `subtitleLine`. */
+  title: 52,
+  subtitleLine: 18,
   lane: 26,
   header: 64,
   rowHeight: 150,
@@ -78,9 +80,9 @@ export const SIZES = {
 
 /**
  * Places rows, socket bands and boxes. `lanes` is how many interconnect lanes to reserve above
- * the socket headers.
+ * the socket headers, `subtitleLines` how many lines of subtitle go under the title.
  */
-export function layoutTopology(nodes: readonly LayoutNode[], lanes: number): TopologyLayout {
+export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subtitleLines = 0): TopologyLayout {
   const S = SIZES;
   const rowKey = (n: LayoutNode): LayoutRow["key"] => (n.tier !== null ? n.tier : n.hasMemory ? "offline" : "cpu");
   const order = (k: LayoutRow["key"]): number => (k === "cpu" ? -Infinity : k === "offline" ? Infinity : k);
@@ -94,7 +96,7 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number): Top
 
   const contentWidth = socketIds.reduce((w, s, i) => w + bandWidth(s) + (i > 0 ? S.socketGap : 0), 0);
   const width = Math.max(S.minWidth, S.left + contentWidth + S.right);
-  const laneY = S.title + lanes * S.lane;
+  const laneY = S.title + subtitleLines * S.subtitleLine + lanes * S.lane;
   const headerTop = laneY + (lanes > 0 ? 8 : 0);
   const rowsTop = headerTop + S.header;
   const rows: LayoutRow[] = keys.map((key, i) => {
@@ -124,4 +126,23 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number): Top
     x += w + S.socketGap;
   }
   return { width, height, rows, sockets, boxes, headerY: headerTop + 44, headerTop, laneY };
+}
+
+/**
+ * Splits text into lines of at most `maxChars` characters at spaces: plotly does not wrap, and a
+ * topology description is often wider than the figure.
+ */
+export function wrapText(text: string, maxChars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }

@@ -48,3 +48,12 @@ describe("plots.loadedLatency", () => {
     expect(() => plots.loadedLatency({} as never)).toThrow(/must be an arquero table/);
   });
 });
+
+describe("plots.loadedLatency with identical devices", () => {
+  it("gives nodes with identical curves one shared trace per read share instead of hiding one under the other", () => {
+    const t = latencyCurvesTable(spec);
+    const twin = t.filter((d: { node: number }) => d.node === 0).derive({ node: () => 5 });
+    const names = plots.loadedLatency(t.concat(twin)).data.map((d) => d.name);
+    expect(names).toEqual(["nodes 0, 5 dram, 100% reads", "nodes 0, 5 dram, 50% reads", "node 2 cxl, 100% reads"]);
+  });
+});

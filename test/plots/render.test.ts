@@ -63,7 +63,7 @@ describe("headless rendering", () => {
   it("renders concurrent calls one after another on the same page", async () => {
     const fig = plots.loadedLatency(latencyCurvesTable(spec));
     await Promise.all([fig.savePNG(join(out, "c1.png")), fig.savePNG(join(out, "c2.png"))]);
-    expect(pngSize(join(out, "c1.png")).width).toBe(900);
+    expect(pngSize(join(out, "c1.png")).width).toBe(1000);
     expect(readFileSync(join(out, "c1.png")).equals(readFileSync(join(out, "c2.png")))).toBe(true);
     expect(rendererLaunchCount()).toBe(1);
   });
