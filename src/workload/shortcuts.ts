@@ -12,7 +12,10 @@ import type { AccessSpec, RegionKind, RegionSpec } from "./types.js";
 
 /** Options every shortcut takes. */
 export interface ShortcutOptions {
-  /** When the accesses start (default `0`): they join the phase starting then. */
+  /**
+   * When the accesses start (default `0`): they join the phase starting then. A phase replaces
+   * the one before it, so a pattern added only at `"10s"` is all the process does from then on.
+   */
   readonly at?: Duration;
   /** Fraction of the process's accesses this pattern takes in that phase (default 1). */
   readonly share?: number;
