@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Random } from "../../src/core/random.js";
 import { bestNodeContext, establishDemotionTargets, nextDemotionNode } from "../../src/topology/demotion.js";
 import { deriveKernelTopology } from "../../src/topology/derive.js";
-import { cxlLink, interconnect, machine, mem, node, twoSocketCxl } from "./literal-spec.js";
+import { interconnect, machine, mem, node, twoSocketCxl } from "./literal-spec.js";
 
 describe("establish_demotion_targets (kernel-model.md §5.2)", () => {
   it("example 1: DRAM nodes demote to their nearest PMEM node; PMEM is terminal", () => {
