@@ -71,14 +71,21 @@ export class WeightedInterleaveWeights {
   #state: PublishedState | null = null;
   #bandwidth: Map<number, number> | null = null;
   #memoryNodes: Nodemask;
+  readonly #autoTuning: boolean;
 
-  /** `memoryNodes` is N_MEMORY, the nodes auto mode weighs (and that have nodeN files). */
-  constructor(memoryNodes: Nodemask) {
+  /**
+   * `memoryNodes` is N_MEMORY, the nodes auto mode weighs (and that have nodeN files).
+   * `autoTuning: false` models v6.9-v6.15 (no auto file, weights only ever written by hand);
+   * see mempolicyFeatures().weightedInterleaveAuto.
+   */
+  constructor(memoryNodes: Nodemask, options: { readonly autoTuning?: boolean } = {}) {
     this.#memoryNodes = toNodemask(memoryNodes);
+    this.#autoTuning = options.autoTuning ?? true;
   }
 
-  /** auto unless a node weight was written or auto was switched off. */
+  /** auto unless a node weight was written or auto was switched off; always manual before v6.16. */
   get mode(): WeightMode {
+    if (!this.#autoTuning) return "manual";
     return this.#state === null || this.#state.auto ? "auto" : "manual";
   }
 
@@ -129,6 +136,9 @@ export class WeightedInterleaveWeights {
    * recomputes weights from the bandwidth table, or fails with ENODEV if none was ever reported.
    */
   writeAuto(value: string | boolean): void {
+    if (!this.#autoTuning) {
+      throw new SyscallError("open", "ENOENT", `weighted_interleave/auto does not exist before v6.16 (${SRC})`);
+    }
     const input = typeof value === "boolean" ? value : parseBool(value);
     if (input === null) {
       throw new SyscallError("write", "EINVAL", `weighted_interleave/auto: ${JSON.stringify(value)} is not a boolean (kstrtobool) (${SRC})`);
@@ -161,7 +171,7 @@ export class WeightedInterleaveWeights {
     }
     this.#bandwidth ??= new Map();
     this.#bandwidth.set(node, Math.min(readMBps, writeMBps));
-    if (this.#state !== null && !this.#state.auto) return;
+    if (!this.#autoTuning || (this.#state !== null && !this.#state.auto)) return;
     this.#state = { auto: true, table: this.#reduced() };
   }
 

@@ -102,4 +102,13 @@ describe("WeightedInterleaveWeights: the sysfs files", () => {
     expect([w.weight(1), w.weight(2)]).toEqual([28, 3]);
     expect(() => w.reportBandwidth(1, -1, 5)).toThrow(UsageError);
   });
+  it("before v6.16 there is no auto file and bandwidth never sets weights", () => {
+    const w = new WeightedInterleaveWeights([0, 1], { autoTuning: false });
+    w.reportBandwidth(0, 300, 300);
+    w.reportBandwidth(1, 100, 100);
+    expect([w.mode, w.weight(0), w.weight(1)]).toEqual(["manual", 1, 1]);
+    expectErrno(() => w.writeAuto("1"), "ENOENT");
+    w.writeNode(0, "3");
+    expect(w.weight(0)).toBe(3);
+  });
 });
