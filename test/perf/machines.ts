@@ -74,3 +74,27 @@ export function sprCxlLike(cxlIdleNs = 250): TopologySpec {
     distances: null,
   };
 }
+
+/**
+ * The Mess CXL expander (calibration.md §4) behind the full-duplex link the sprCxl dataset
+ * derives from it: the device's own curves, with a sustained bandwidth above the link's so the
+ * link decides what read-heavy or write-heavy traffic can get.
+ */
+export function messCxl(): TopologySpec {
+  const curves: LatencyCurveSpec[] = [
+    { readShare: 0.02, points: [[0, 107], [24.5, 158]] },
+    { readShare: 0.58, points: [[0, 107], [43.7, 370]] },
+    { readShare: 0.9, points: [[0, 107], [29.5, 578]] },
+  ];
+  return {
+    format: "tiersim.topology/1",
+    name: "mess-cxl",
+    description: "one socket and the Mess CXL expander",
+    nodes: [
+      { id: 0, socket: 0, cpus: Array.from({ length: 80 }, (_, i) => i), memory: memory({ readBandwidthGBps: 267.4, idleLatencyNs: 110.9, curves: SPR_8460Y_CURVES }) },
+      { id: 1, socket: 0, cpus: [], memory: memory({ kind: "cxl", zone: "movable", readBandwidthGBps: 60, idleLatencyNs: 140, curves }) },
+    ],
+    links: [{ id: "cxl0.1", kind: "cxl", from: 0, to: 1, readBandwidthGBps: 26.55, writeBandwidthGBps: 24.01, latencyNs: 33 }],
+    distances: null,
+  };
+}
