@@ -149,7 +149,8 @@ export function numactl(argv: readonly string[] | string, options: NumactlOption
         const nodes = list(arg!, "node");
         didNodeCpuParse = true;
         const mode: ModeName = key === "w" ? "MPOL_WEIGHTED_INTERLEAVE" : "MPOL_INTERLEAVE";
-        // libnuma turns an empty interleave mask into MPOL_DEFAULT.
+        // libnuma's numa_set_interleave_mask turns an empty mask into MPOL_DEFAULT; the weighted
+        // variant is assumed to do the same (its source was not available to check).
         setPolicy({ mode: nodes.length === 0 ? "MPOL_DEFAULT" : mode, flags: [], nodes });
         break;
       }
