@@ -53,6 +53,11 @@ export { validateTopology } from "./topology/validate.js";
 export { topologyToJSON, topologyFromJSON } from "./topology/json.js";
 export { presets, presetNames } from "./topology/presets.js";
 export type { Presets } from "./topology/presets.js";
+export { deriveKernelTopology, DEFAULT_TOPOLOGY_KNOBS } from "./topology/derive.js";
+export { nextDemotionNode } from "./topology/demotion.js";
+export { MEMTIER_ADISTANCE_DRAM, MEMTIER_DEFAULT_DAX_ADISTANCE, mtPerfToAdistance } from "./topology/tiers.js";
+export type { KernelCoordinates } from "./topology/tiers.js";
+export { formatNodelist, numactlHardware, memoryTiersSysfs, demotionTargetsText, zonelistsText } from "./topology/views.js";
 
 // --- policy ---
 export { MPOL_MODES, MPOL_MAX, MPOL_MODE_FLAGS, GET_MEMPOLICY_FLAGS, MBIND_FLAGS } from "./policy/types.js";
