@@ -6,6 +6,8 @@
 import { SyscallError } from "../core/errors.js";
 import { MPOL_MAX, MPOL_MODES, MPOL_MODE_FLAGS } from "../policy/types.js";
 import type { ModeFlagName, ModeName, Nodemask, Policy } from "../policy/types.js";
+import { mpolNew } from "../policy/create.js";
+import { mpolRebind } from "../policy/rebind.js";
 import { atLeast } from "./version.js";
 
 /** MAX_NUMNODES of the modelled kernel build (CONFIG_NODES_SHIFT=10). */
@@ -129,88 +131,27 @@ const flagNames = (flags: number): ModeFlagName[] =>
   (Object.keys(MPOL_MODE_FLAGS) as ModeFlagName[]).filter((f) => flags & MPOL_MODE_FLAGS[f]);
 
 /**
- * RELATIVE mapping (§2.1, §2.6): fold the user mask modulo |allowed|, then map bit k to the
- * k-th node of `allowed`.
- *
- * @example
- * relativeNodes([0, 2, 4], [2, 3, 4, 5]) // [2, 4]
- */
-export function relativeNodes(user: Nodemask, allowed: Nodemask): number[] {
-  const w = allowed.length;
-  if (w === 0) return [];
-  const folded = new Set(user.map((i) => i % w));
-  return [...folded].sort((a, b) => a - b).map((k) => allowed[k]!);
-}
-
-/**
  * Builds the policy a syscall installs (mpol_new + mpol_set_nodemask, §2.1 table), or null for
- * MPOL_DEFAULT. `mems` is the task's cpuset mems_allowed, `memoryNodes` is N_MEMORY.
+ * MPOL_DEFAULT, through the policy layer's mpolNew. `mems` is the task's cpuset mems_allowed,
+ * `memoryNodes` is N_MEMORY.
  *
  * @example
  * createPolicy("set_mempolicy", { mode: 2, flags: 0 }, [0, 1], [0, 1, 2, 3], [0, 1, 2, 3]) // BIND{0,1}
  */
 export function createPolicy(syscall: string, mf: ModeAndFlags, user: number[], mems: Nodemask, memoryNodes: Nodemask): Policy | null {
-  const name = MODE_NAMES[mf.mode]!;
-  const staticOrRelative = (mf.flags & (MPOL_MODE_FLAGS.MPOL_F_STATIC_NODES | MPOL_MODE_FLAGS.MPOL_F_RELATIVE_NODES)) !== 0;
-  const balancing = (mf.flags & MPOL_MODE_FLAGS.MPOL_F_NUMA_BALANCING) !== 0;
-  if (name === "MPOL_DEFAULT") {
-    if (user.length > 0) throw new SyscallError(syscall, "EINVAL", "MPOL_DEFAULT takes an empty nodemask (§2.1)");
-    return null;
-  }
-  const base = { flags: flagNames(mf.flags), mof: balancing, moron: balancing, userNodemask: null, cpusetMems: [...mems], homeNode: null };
-  if (user.length === 0) {
-    if (name === "MPOL_PREFERRED") {
-      if (staticOrRelative) throw new SyscallError(syscall, "EINVAL", "MPOL_PREFERRED with an empty nodemask cannot carry STATIC or RELATIVE (§2.1)");
-      return { ...base, mode: "MPOL_LOCAL", nodes: [] };
-    }
-    if (name !== "MPOL_LOCAL") throw new SyscallError(syscall, "EINVAL", `${name} needs a non-empty nodemask (§2.1, §2.7)`);
-  }
-  if (name === "MPOL_LOCAL") {
-    if (user.length > 0 || staticOrRelative) throw new SyscallError(syscall, "EINVAL", "MPOL_LOCAL takes no nodemask and no STATIC/RELATIVE flag (§2.1)");
-    return { ...base, mode: "MPOL_LOCAL", nodes: [] };
-  }
-  const allowed = mems.filter((n) => memoryNodes.includes(n));
-  const relative = (mf.flags & MPOL_MODE_FLAGS.MPOL_F_RELATIVE_NODES) !== 0;
-  const eff = relative ? relativeNodes(user, allowed) : user.filter((n) => allowed.includes(n));
-  if (eff.length === 0) {
-    throw new SyscallError(syscall, "EINVAL", `none of the nodes ${user.join(",")} is online, allowed by the cpuset (mems ${mems.join(",")}) and has memory (§2.1)`);
-  }
-  return {
-    ...base,
-    mode: name,
-    nodes: name === "MPOL_PREFERRED" ? [eff[0]!] : eff,
-    userNodemask: staticOrRelative ? [...user] : null,
-    cpusetMems: staticOrRelative ? null : [...mems],
-  };
+  return mpolNew({ syscall, mode: MODE_NAMES[mf.mode]!, flags: flagNames(mf.flags), nodes: user, memsAllowed: mems, memoryNodes });
 }
 
 /**
- * Rebinds a policy to new cpuset mems (mpol_rebind_policy, §2.6 table): positional remap
- * without flags, user ∩ mems with STATIC, fold/onto with RELATIVE; an empty result takes all
- * new mems; PREFERRED and PREFERRED_MANY keep their nodes.
+ * Rebinds a policy to new cpuset mems (mpol_rebind_policy, §2.6 table) through the policy
+ * layer's mpolRebind: positional remap without flags, user ∩ mems with STATIC, fold/onto with
+ * RELATIVE; an empty result takes all new mems; PREFERRED and PREFERRED_MANY keep their nodes.
  *
  * @example
  * rebindPolicy(bind13With0to3, [4, 5, 6, 7]).nodes // [5, 7]
  */
 export function rebindPolicy(pol: Policy, newMems: Nodemask): Policy {
-  if (pol.mode === "MPOL_LOCAL") return pol;
-  if (pol.mode === "MPOL_PREFERRED" || pol.mode === "MPOL_PREFERRED_MANY") {
-    return { ...pol, cpusetMems: pol.cpusetMems ? [...newMems] : null };
-  }
-  let nodes: number[];
-  if (pol.flags.includes("MPOL_F_STATIC_NODES")) nodes = (pol.userNodemask ?? []).filter((n) => newMems.includes(n));
-  else if (pol.flags.includes("MPOL_F_RELATIVE_NODES")) nodes = relativeNodes(pol.userNodemask ?? [], newMems);
-  else {
-    const old = pol.cpusetMems ?? [];
-    const set = new Set<number>();
-    for (const n of pol.nodes) {
-      const i = old.indexOf(n);
-      if (i >= 0 && newMems.length > 0) set.add(newMems[i % newMems.length]!);
-    }
-    nodes = [...set].sort((a, b) => a - b);
-  }
-  if (nodes.length === 0) nodes = [...newMems];
-  return { ...pol, nodes, cpusetMems: pol.cpusetMems ? [...newMems] : null };
+  return mpolRebind(pol, newMems);
 }
 
 /**
