@@ -89,7 +89,7 @@ export {
   weightedInterleaveNodes,
   nextInterleaveNode,
 } from "./policy/interleave.js";
-export type { WeightSource } from "./policy/interleave.js";
+export type { WeightSource, TaskInterleave } from "./policy/interleave.js";
 export { policyNodeChoice } from "./policy/choice.js";
 export type { NodeChoice, NodeChoiceInput, AllocZone } from "./policy/choice.js";
 export { bulkInterleaveSplit, bulkWeightedInterleaveSplit } from "./policy/bulk.js";

@@ -3,7 +3,7 @@
  * kernel-model.md §1.7): how many pages each node is asked for, in call order, and how the
  * task's round-robin state moves. vmalloc and other bulk callers use this.
  */
-import { interleaveNodes, weightOf, type InterleaveState, type WeightSource } from "./interleave.js";
+import { interleaveNodes, weightOf, type TaskInterleave, type WeightSource } from "./interleave.js";
 import { MAX_NUMNODES, nextNodeIn } from "./nodemask.js";
 import type { Nodemask } from "./types.js";
 
@@ -26,7 +26,7 @@ const all: BulkAllocate = (_node, count) => count;
  * @example
  * bulkInterleaveSplit([0, 1, 2], 10, new InterleaveState()); // [[0, 4], [1, 3], [2, 3]]
  */
-export function bulkInterleaveSplit(nodes: Nodemask, count: number, state: InterleaveState, allocate: BulkAllocate = all): BulkSplit {
+export function bulkInterleaveSplit(nodes: Nodemask, count: number, state: TaskInterleave, allocate: BulkAllocate = all): BulkSplit {
   const k = nodes.length;
   if (k === 0 || count <= 0) return [];
   const per = Math.floor(count / k);
@@ -56,7 +56,7 @@ export function bulkInterleaveSplit(nodes: Nodemask, count: number, state: Inter
 export function bulkWeightedInterleaveSplit(
   nodes: Nodemask,
   count: number,
-  state: InterleaveState,
+  state: TaskInterleave,
   weights?: WeightSource,
   allocate: BulkAllocate = all,
 ): BulkSplit {

@@ -4,7 +4,7 @@
  * by the nodemask (and by the cpuset, which is the caller's job).
  */
 import { interleaveNid, interleaveNodes, weightedInterleaveNid, weightedInterleaveNodes } from "./interleave.js";
-import type { InterleaveState, WeightSource } from "./interleave.js";
+import type { TaskInterleave, WeightSource } from "./interleave.js";
 import { nodesIntersect } from "./nodemask.js";
 import type { Nodemask, Policy } from "./types.js";
 
@@ -21,8 +21,8 @@ export interface NodeChoiceInput {
   readonly ilx: number | null;
   /** Weighted-interleave weights; default all 1. */
   readonly weights?: WeightSource;
-  /** The task's round-robin state; required when ilx is null and the policy interleaves. */
-  readonly interleave?: InterleaveState;
+  /** The task's round-robin state (an InterleaveState or the task itself); required when ilx is null and the policy interleaves. */
+  readonly interleave?: TaskInterleave;
   /** The task's cpuset mems_allowed; BIND's mask is dropped when it no longer intersects it. */
   readonly memsAllowed?: Nodemask;
   /** The allocation's zone; default "movable" (user memory). */
@@ -102,7 +102,7 @@ function interleaveTarget(policy: Policy, input: NodeChoiceInput): number {
       : interleaveNid(policy.nodes, input.ilx, input.localNode);
   }
   if (input.interleave === undefined) {
-    throw new TypeError(`policyNodeChoice: ${policy.mode} with ilx null (task interleave) needs the task's InterleaveState`);
+    throw new TypeError(`policyNodeChoice: ${policy.mode} with ilx null (task interleave) needs the task's interleave state (ilPrev/ilWeight)`);
   }
   return weighted
     ? weightedInterleaveNodes(policy.nodes, input.interleave, input.weights)

@@ -25,6 +25,15 @@ export function weightOf(weights: WeightSource | undefined, node: number): numbe
 }
 
 /**
+ * The round-robin fields of a task (task_struct il_prev / il_weight). Any object with them
+ * works, so a kernel's task record can be passed directly.
+ */
+export interface TaskInterleave {
+  ilPrev: number;
+  ilWeight: number;
+}
+
+/**
  * A task's interleave round-robin state (task_struct il_prev / il_weight, §1.2). set_mempolicy
  * to an interleave mode resets it, so the next task-interleave allocation lands on the lowest
  * node of the mask.
@@ -34,7 +43,7 @@ export function weightOf(weights: WeightSource | undefined, node: number): numbe
  * s.ilPrev;   // 1023 (MAX_NUMNODES - 1)
  * s.ilWeight; // 0
  */
-export class InterleaveState {
+export class InterleaveState implements TaskInterleave {
   /** The node of the last task-interleave allocation. */
   ilPrev: number = MAX_NUMNODES - 1;
   /** Allocations left on ilPrev in weighted round-robin. */
@@ -95,7 +104,7 @@ export function weightedInterleaveNid(nodes: Nodemask, ilx: number, localNode: n
  * interleaveNodes([1, 3], s); // 1
  * interleaveNodes([1, 3], s); // 3
  */
-export function interleaveNodes(nodes: Nodemask, state: InterleaveState): number {
+export function interleaveNodes(nodes: Nodemask, state: TaskInterleave): number {
   const nid = nextNodeIn(state.ilPrev, nodes);
   if (nid < MAX_NUMNODES) state.ilPrev = nid;
   return nid;
@@ -110,7 +119,7 @@ export function interleaveNodes(nodes: Nodemask, state: InterleaveState): number
  * const s = new InterleaveState();
  * [1, 2, 3].map(() => weightedInterleaveNodes([0, 1], s, (n) => (n === 0 ? 2 : 1))); // [0, 0, 1]
  */
-export function weightedInterleaveNodes(nodes: Nodemask, state: InterleaveState, weights?: WeightSource): number {
+export function weightedInterleaveNodes(nodes: Nodemask, state: TaskInterleave, weights?: WeightSource): number {
   let node = state.ilPrev;
   if (state.ilWeight === 0 || !nodes.includes(node)) {
     node = nextNodeIn(node, nodes);
@@ -134,7 +143,7 @@ export function weightedInterleaveNodes(nodes: Nodemask, state: InterleaveState,
 export function nextInterleaveNode(
   mode: "MPOL_INTERLEAVE" | "MPOL_WEIGHTED_INTERLEAVE",
   nodes: Nodemask,
-  state: InterleaveState,
+  state: Readonly<TaskInterleave>,
 ): number {
   if (mode === "MPOL_WEIGHTED_INTERLEAVE" && state.ilWeight > 0) return state.ilPrev;
   return nextNodeIn(state.ilPrev, nodes);

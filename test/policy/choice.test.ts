@@ -70,6 +70,6 @@ describe("policyNodeChoice (§1.4)", () => {
     expect([0, 8, 9, 10].map((ilx) => policyNodeChoice({ policy: wil, localNode: 0, ilx, weights }).interleaveTarget)).toEqual([0, 0, 1, 0]);
   });
   it("task interleave without an InterleaveState is a programming error", () => {
-    expect(() => policyNodeChoice({ policy: policy("MPOL_INTERLEAVE", [0]), localNode: 0, ilx: null })).toThrow(/InterleaveState/);
+    expect(() => policyNodeChoice({ policy: policy("MPOL_INTERLEAVE", [0]), localNode: 0, ilx: null })).toThrow(/interleave state/);
   });
 });
