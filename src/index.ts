@@ -103,6 +103,54 @@ export type { ListParseContext, ListParseResult } from "./policy/nodestring.js";
 export { mempolicyReport, mpolToStr } from "./policy/report.js";
 export type { MempolicyReport } from "./policy/report.js";
 
+// --- workload ---
+export { workload, WorkloadBuilder, ProcessBuilder, workloadFromJSON, workloadToJSON, validateWorkload, WORKLOAD_FORMAT } from "./workload/index.js";
+export { pageWeights, isSequential, defaultReadShare, patternPerf, PATTERN_TYPES, DEFAULT_PERF } from "./workload/index.js";
+export { streamTraffic, streamArrayUse, STREAM_KERNELS, STREAM_ELEMENT_BYTES, kvHotPages, MLC_MIXES } from "./workload/index.js";
+export type {
+  WorkloadSpec,
+  ProcessSpec,
+  RegionSpec,
+  RegionKind,
+  PhaseSpec,
+  AccessSpec,
+  PerfSpec,
+  CpuBinding,
+  WorkloadValidation,
+  RegionOptions,
+  AccessInput,
+  PerfOptions,
+  ShortcutOptions,
+  RegionShortcutOptions,
+  SharableShortcutOptions,
+  StreamOptions,
+  MlcOptions,
+  GaussianOptions,
+  ZipfOptions,
+  KvCacheOptions,
+  FileScanOptions,
+  ColdHogOptions,
+  PatternInput,
+  PatternSpec,
+  PatternType,
+  PerfDefaults,
+  StreamKernel,
+  StreamArray,
+  MlcMix,
+  StreamPattern,
+  MlcPattern,
+  PointerChasePattern,
+  UniformPattern,
+  GaussianPattern,
+  ZipfPattern,
+  KvCachePattern,
+  FileScanPattern,
+  ColdHogPattern,
+  StreamTraffic,
+} from "./workload/index.js";
+export { policy, PolicySetBuilder, validatePolicyAgainstWorkload, POLICY_FORMAT } from "./policy/policySet.js";
+export type { PolicySetSpec, PolicyArgs, TaskPolicySpec, VmaPolicySpec, WeightsSpec, SettingSpec, WorkloadNames } from "./policy/policySet.js";
+
 // --- kernel ---
 export { boot } from "./kernel/boot.js";
 export type { BootOptions } from "./kernel/boot.js";
