@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bulkInterleaveSplit, bulkWeightedInterleaveSplit } from "../../src/policy/bulk.js";
-import { InterleaveState } from "../../src/policy/interleave.js";
+import { InterleaveState, weightedInterleaveNodes } from "../../src/policy/interleave.js";
 
 const w = (table: Record<number, number>) => (n: number): number => table[n] ?? 1;
 
@@ -50,5 +51,44 @@ describe("bulk WEIGHTED_INTERLEAVE (§1.7)", () => {
     for (const [n, c] of split) total.set(n, (total.get(n) ?? 0) + c);
     // 1000 = 83 * 12 + 4: 83 rounds, then 4 more on node 0.
     expect(Object.fromEntries(total)).toEqual({ 0: 83 * 9 + 4, 1: 83, 3: 166 });
+  });
+});
+
+describe("bulk weighted split agrees with page-by-page weighted round-robin", () => {
+  it("same pages per node, and the same next allocations afterwards (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 9 }),
+        (nodesRaw, table, count, prev, prevWeight) => {
+          const nodes = [...nodesRaw].sort((a, b) => a - b);
+          const wt = (n: number): number => table[n]!;
+          const start = (): InterleaveState => {
+            const s = new InterleaveState();
+            if (prev < 8) {
+              s.ilPrev = prev;
+              s.ilWeight = Math.min(prevWeight, wt(prev));
+            }
+            return s;
+          };
+          const bulkState = start();
+          const totals = new Map<number, number>();
+          for (const [n, c] of bulkWeightedInterleaveSplit(nodes, count, bulkState, wt)) totals.set(n, (totals.get(n) ?? 0) + c);
+          const pageState = start();
+          const pageTotals = new Map<number, number>();
+          for (let i = 0; i < count; i++) {
+            const n = weightedInterleaveNodes(nodes, pageState, wt);
+            pageTotals.set(n, (pageTotals.get(n) ?? 0) + 1);
+          }
+          expect(new Map([...totals].sort())).toEqual(new Map([...pageTotals].sort()));
+          const next = (s: InterleaveState): number[] => Array.from({ length: 30 }, () => weightedInterleaveNodes(nodes, s, wt));
+          expect(next(bulkState)).toEqual(next(pageState));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
