@@ -9,11 +9,14 @@
  *   extra(n) = max(0, idleLatency(n) - R) for a node with memory, 0 for a memoryless node
  *   R = idle latency of the lowest-id node with CPUs and memory (the local DRAM latency);
  *       without such a node, the lowest idle latency of any memory node
- *   floor = 12 between nodes of one socket, 20 (REMOTE_DISTANCE) between sockets
+ *   floor = 12 between nodes of one socket, 13 between sockets
  * So a CPU node's distance to memory is 10 x (latency from its socket / local DRAM latency); a
  * CPU-less node is reached through the socket it is attached to, and between two CPU-less nodes
- * both attachment paths are added. The rule is symmetric. The floors keep sub-NUMA siblings
- * (same socket, same latency) nearer than any remote socket, as on real SNC machines.
+ * both attachment paths are added. The rule is symmetric. The floors only bind for nodes whose
+ * latencies are (nearly) equal: sub-NUMA siblings (same socket, same latency) come out 12, as
+ * Intel SNC BIOSes report, and a remote socket always farther. Floors are kept low on purpose:
+ * a floor of REMOTE_DISTANCE 20 would fold remote DRAM and remote CXL into one distance and
+ * change the zonelist order.
  *
  * What real machines report (pass these matrices explicitly to mimic them):
  *   2-socket Intel Xeon: 10/21; 2-socket AMD EPYC: 10/32;
@@ -37,6 +40,8 @@ export const REMOTE_DISTANCE = 20;
 export const MAX_DISTANCE = 254;
 /** tiersim's floor for two nodes of one socket (Intel SNC reports 12). */
 export const SAME_SOCKET_MIN_DISTANCE = 12;
+/** tiersim's floor between sockets: one more than a same-socket sibling. */
+export const CROSS_SOCKET_MIN_DISTANCE = 13;
 
 /**
  * The SLIT matrix with rows and columns in ascending node-id order: the spec's own when given,
@@ -54,7 +59,7 @@ export function slitDistances(spec: TopologySpec): number[][] {
     nodes.map((b) => {
       if (a.id === b.id) return LOCAL_DISTANCE;
       const latency = reference + extra(a) + socketRoute(spec, a.socket, b.socket).latencyNs + extra(b);
-      const floor = a.socket === b.socket ? SAME_SOCKET_MIN_DISTANCE : REMOTE_DISTANCE;
+      const floor = a.socket === b.socket ? SAME_SOCKET_MIN_DISTANCE : CROSS_SOCKET_MIN_DISTANCE;
       return Math.min(MAX_DISTANCE, Math.max(floor, Math.round((LOCAL_DISTANCE * latency) / reference)));
     }),
   );

@@ -16,28 +16,31 @@ describe("SLIT distances (kernel-model.md §3.1)", () => {
   it("derives distances from latency: 10 * lat / local DRAM latency, with floors", () => {
     /*
      * R = 100 ns (node 0). Interconnect 70 ns. CXL idle 250 ns (extra 150).
-     * 0-1: 10 * 170 / 100 = 17 -> floor 20 between sockets  -> 20
+     * 0-1: 10 * 170 / 100 = 17                              -> 17
      * 0-2: 10 * 250 / 100 = 25 (same socket)                 -> 25
      * 0-3: 10 * (100 + 70 + 150) / 100 = 32                   -> 32
      * 2-3: 10 * (100 + 150 + 70 + 150) / 100 = 47             -> 47
      */
     expect(slitDistances(twoSocketCxl(null))).toEqual([
-      [10, 20, 25, 32],
-      [20, 10, 32, 25],
+      [10, 17, 25, 32],
+      [17, 10, 32, 25],
       [25, 32, 10, 47],
       [32, 25, 47, 10],
     ]);
   });
 
   it("keeps sub-NUMA siblings nearer than a remote socket", () => {
-    // Two SNC clusters per socket, equal latencies: siblings 12, remote 10 * 140 / 100 = 14 -> 20.
+    // Two SNC clusters per socket, equal latencies: siblings 10 -> floor 12; remote 10 * 140 / 100 = 14.
     const spec = machine([node(0, 0, 2, mem()), node(1, 0, 2, mem()), node(2, 1, 2, mem()), node(3, 1, 2, mem())], [interconnect(0, 1, 128, 40)]);
     expect(slitDistances(spec)).toEqual([
-      [10, 12, 20, 20],
-      [12, 10, 20, 20],
-      [20, 20, 10, 12],
-      [20, 20, 12, 10],
+      [10, 12, 14, 14],
+      [12, 10, 14, 14],
+      [14, 14, 10, 12],
+      [14, 14, 12, 10],
     ]);
+    // A nearly free interconnect (5 ns: 10.5 -> 10) still leaves the remote socket farther: floor 13.
+    const fast = machine(spec.nodes, [interconnect(0, 1, 128, 5)]);
+    expect(slitDistances(fast)[0]).toEqual([10, 12, 13, 13]);
   });
 
   it("caps at 254 and reaches memoryless nodes through their socket", () => {
