@@ -35,6 +35,14 @@ export class Figure implements FigureJSON {
   readonly layout: Partial<Layout>;
 
   constructor(data: Data[], layout: Partial<Layout> = {}) {
+    if (!Array.isArray(data) || layout === null || typeof layout !== "object") {
+      throw new UsageError({
+        what: "new Figure(data, layout)",
+        value: { data, layout },
+        rule: "takes an array of plotly traces and a layout object",
+        fix: 'write new Figure([{ type: "scatter", x: [1, 2], y: [3, 4] }], { title: { text: "..." } })',
+      });
+    }
     this.data = data;
     this.layout = layout;
   }

@@ -59,3 +59,9 @@ describe("Figure.show", () => {
     expect(sent[0]!.match(/id="([^"]+)"/)![1]).not.toBe(sent[1]!.match(/id="([^"]+)"/)![1]);
   });
 });
+
+describe("new Figure", () => {
+  it("rejects data that is not a list of traces", () => {
+    expect(() => new Figure({} as never)).toThrow(/new Figure\(data, layout\).*takes an array of plotly traces/);
+  });
+});

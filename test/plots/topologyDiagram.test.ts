@@ -2,7 +2,7 @@ import * as aq from "arquero";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/core/errors.js";
 import { plots } from "../../src/plots/index.js";
-import { layoutTopology } from "../../src/plots/topologyLayout.js";
+import { layoutTopology, wrapText } from "../../src/plots/topologyLayout.js";
 import { linksTable, nodesTable } from "../../src/results/topologyTables.js";
 import { kt, spec } from "../results/fixtures.js";
 
@@ -38,7 +38,7 @@ describe("plots.topologyDiagram", () => {
   });
 
   it("keeps nodes of a socket inside its frame", () => {
-    const layout = layoutTopology(nodesTable(kt).objects().map((n: any) => ({ node: n.node, socket: n.socket, tier: n.tier, hasMemory: n.kind !== null })), 0);
+    const layout = layoutTopology(nodesTable(kt).objects().map((n: any) => ({ node: n.node, socket: n.socket, tier: n.tier, hasMemory: n.kind !== null })), 0, 1);
     for (const n of spec.nodes) {
       const box = layout.boxes.get(n.id)!;
       const frame = layout.sockets.find((s) => s.socket === n.socket)!;
@@ -67,5 +67,12 @@ describe("plots.topologyDiagram", () => {
     expect(() => plots.topologyDiagram(nodesTable(kt), orphan)).toThrow(UsageError);
     expect(() => plots.topologyDiagram(nodesTable(kt), orphan)).toThrow(/same topology/);
     expect(() => plots.topologyDiagram(linksTable(spec), linksTable(spec))).toThrow(/nodesTable\(kt\)/);
+  });
+});
+
+describe("wrapText", () => {
+  it("breaks a long description at spaces so the subtitle fits the figure", () => {
+    expect(wrapText("one two three four five", 9)).toEqual(["one two", "three", "four five"]);
+    expect(wrapText("", 10)).toEqual([]);
   });
 });
