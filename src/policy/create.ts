@@ -28,7 +28,9 @@ const SRC_SET = "mm/mempolicy.c mpol_set_nodemask, kernel-model.md §2.1";
 /**
  * mpol_new + mpol_set_nodemask (§2.1): validate the mask against the mode, compute the
  * effective nodes from the cpuset and N_MEMORY, and build the stored policy. Returns null for
- * MPOL_DEFAULT. Throws SyscallError EINVAL exactly where the kernel does.
+ * MPOL_DEFAULT. Throws SyscallError EINVAL exactly where the kernel does. Expects a mode and
+ * flags that already passed sanitize_mpol_flags ({@link decodeMode}); {@link mpolFromSyscall}
+ * runs the whole sequence.
  *
  * @example
  * mpolNew({ mode: "MPOL_BIND", flags: [], nodes: [1, 2], memsAllowed: [0, 1], memoryNodes: [0, 1, 2] }).nodes; // [1]
