@@ -5,7 +5,12 @@
 import type { ColumnTable } from "arquero";
 import { UsageError } from "../core/errors.js";
 
-/** Throws a UsageError unless `table` is an arquero table with every one of `columns`. */
+/**
+ * Throws a UsageError unless `table` is an arquero table with every one of `columns`.
+ *
+ * @example
+ * requireColumns(t, ["node", "latency_ns"], "loadedLatency(table)", "latencyCurvesTable(spec)");
+ */
 export function requireColumns(table: ColumnTable, columns: readonly string[], what: string, maker: string): void {
   const ok = table !== null && typeof table === "object" && typeof (table as { columnNames?: unknown }).columnNames === "function";
   if (!ok) {
@@ -23,7 +28,12 @@ export function requireColumns(table: ColumnTable, columns: readonly string[], w
   }
 }
 
-/** The rows of a table as plain objects, typed by the caller who checked the columns. */
+/**
+ * The rows of a table as plain objects, typed by the caller who checked the columns.
+ *
+ * @example
+ * rowsOf<{ node: number }>(nodesTable(kt))[0].node // 0
+ */
 export function rowsOf<T>(table: ColumnTable): T[] {
   return table.objects() as unknown as T[];
 }

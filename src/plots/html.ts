@@ -10,18 +10,33 @@ const require = createRequire(import.meta.url);
 
 let bundle: string | null = null;
 
-/** Path of plotly's minified UMD bundle, resolved from wherever tiersim is installed. */
+/**
+ * Path of plotly's minified UMD bundle, resolved from wherever tiersim is installed.
+ *
+ * @example
+ * plotlyBundlePath() // ".../node_modules/plotly.js-dist-min/plotly.min.js"
+ */
 export function plotlyBundlePath(): string {
   return require.resolve("plotly.js-dist-min/plotly.min.js");
 }
 
-/** The ~4.8 MB plotly bundle as text, read once per process. */
+/**
+ * The ~4.8 MB plotly bundle as text, read once per process.
+ *
+ * @example
+ * plotlyBundle().length // 4834409 (plotly.js-dist-min 4.1.2)
+ */
 export function plotlyBundle(): string {
   bundle ??= readFileSync(plotlyBundlePath(), "utf8");
   return bundle;
 }
 
-/** `<script>` tag holding the whole plotly bundle. */
+/**
+ * `<script>` tag holding the whole plotly bundle.
+ *
+ * @example
+ * const page = `<body>${bundleScript()}${plotDiv(fig, "a")}</body>`;
+ */
 export function bundleScript(): string {
   return `<script type="text/javascript">${plotlyBundle()}</script>`;
 }
@@ -30,6 +45,9 @@ export function bundleScript(): string {
  * A div plus the script that plots into it. When `window.Plotly` is missing (a notebook reopened
  * untrusted, or the cell that loaded the bundle was not re-run) the div says so instead of
  * staying blank.
+ *
+ * @example
+ * plotDiv({ data: [{ type: "bar", y: [1, 2] }], layout: {} }, "fig-1") // '<div id="fig-1" ...><script>...'
  */
 export function plotDiv(figure: { data: Data[]; layout: Partial<Layout> }, id: string): string {
   const json = safeJSON({ data: figure.data, layout: figure.layout });

@@ -8,7 +8,12 @@ export const KIND_COLORS: Readonly<Record<string, { readonly line: string; reado
   pmem: { line: "#7a3e9d", fill: "#ecdff3" },
 };
 
-/** The colour pair of a memory kind (grey for memoryless or unknown). */
+/**
+ * The colour pair of a memory kind (grey for memoryless or unknown).
+ *
+ * @example
+ * kindColor("cxl") // { line: "#c2571a", fill: "#fbe5d6" }
+ */
 export function kindColor(kind: string | null): { readonly line: string; readonly fill: string } {
   return (kind !== null && KIND_COLORS[kind]) || { line: "#666666", fill: "#eeeeee" };
 }

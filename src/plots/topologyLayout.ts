@@ -81,6 +81,9 @@ export const SIZES = {
 /**
  * Places rows, socket bands and boxes. `lanes` is how many interconnect lanes to reserve above
  * the socket headers, `subtitleLines` how many lines of subtitle go under the title.
+ *
+ * @example
+ * layoutTopology([{ node: 0, socket: 0, tier: 4, hasMemory: true }], 0).boxes.get(0) // { node: 0, left: ..., ... }
  */
 export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subtitleLines = 0): TopologyLayout {
   const S = SIZES;
@@ -131,6 +134,9 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subt
 /**
  * Splits text into lines of at most `maxChars` characters at spaces: plotly does not wrap, and a
  * topology description is often wider than the figure.
+ *
+ * @example
+ * wrapText("one two three", 7) // ["one two", "three"]
  */
 export function wrapText(text: string, maxChars: number): string[] {
   const lines: string[] = [];
