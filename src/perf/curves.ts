@@ -134,17 +134,31 @@ export function mixedBandwidth(readGBps: number, writeGBps: number, readShare: n
   return 1 / (readShare / readGBps + (1 - readShare) / writeGBps);
 }
 
-/** Finds the bracketing curves and the blend weight of the upper one. */
-function bracket(p: PreparedLatency, readShare: number): [PreparedCurve, PreparedCurve, number] {
+// bracket() runs in the solver's innermost loop; it writes its answer here instead of
+// allocating a tuple per call (single-threaded, and nothing re-enters between write and read).
+let bracketLo = 0;
+let bracketHi = 0;
+let bracketT = 0;
+
+/** Finds the bracketing curves (indices) and the blend weight of the upper one. */
+function bracket(p: PreparedLatency, readShare: number): void {
   const cs = p.curves;
-  if (readShare <= cs[0]!.readShare) return [cs[0]!, cs[0]!, 0];
-  const last = cs[cs.length - 1]!;
-  if (readShare >= last.readShare) return [last, last, 0];
+  const n = cs.length;
+  if (readShare <= cs[0]!.readShare || n === 1) {
+    bracketLo = bracketHi = 0;
+    bracketT = 0;
+    return;
+  }
+  if (readShare >= cs[n - 1]!.readShare) {
+    bracketLo = bracketHi = n - 1;
+    bracketT = 0;
+    return;
+  }
   let k = 0;
   while (cs[k + 1]!.readShare < readShare) k++;
-  const lo = cs[k]!;
-  const hi = cs[k + 1]!;
-  return [lo, hi, (readShare - lo.readShare) / (hi.readShare - lo.readShare)];
+  bracketLo = k;
+  bracketHi = k + 1;
+  bracketT = (readShare - cs[k]!.readShare) / (cs[k + 1]!.readShare - cs[k]!.readShare);
 }
 
 /**
@@ -155,7 +169,10 @@ function bracket(p: PreparedLatency, readShare: number): [PreparedCurve, Prepare
  */
 export function peakOf(p: PreparedLatency, readShare: number): number {
   const sustained = mixedBandwidth(p.readBandwidthGBps, p.writeBandwidthGBps, readShare);
-  const [lo, hi, t] = bracket(p, readShare);
+  bracket(p, readShare);
+  const lo = p.curves[bracketLo]!;
+  const hi = p.curves[bracketHi]!;
+  const t = bracketT;
   // Outside the measured read shares, keep the nearest curve and scale its peak the way the
   // device's read/write bandwidths say the mix changes.
   const measured =
@@ -191,8 +208,11 @@ function riseAt(c: PreparedCurve, u: number): number {
  * latencyOf(prepareLatency(memory), 200, 1)
  */
 export function latencyOf(p: PreparedLatency, bandwidthGBps: number, readShare: number): number {
-  const [lo, hi, t] = bracket(p, readShare);
   const peak = peakOf(p, readShare);
+  bracket(p, readShare);
+  const lo = p.curves[bracketLo]!;
+  const hi = p.curves[bracketHi]!;
+  const t = bracketT;
   const u = peak > 0 ? Math.max(0, bandwidthGBps) / peak : 0;
   const rise = lo === hi ? riseAt(lo, u) : (1 - t) * riseAt(lo, u) + t * riseAt(hi, u);
   return p.idleNs + rise;

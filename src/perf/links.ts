@@ -93,6 +93,18 @@ function socketRoute(spec: TopologySpec, cpu: number, memory: number): LinkCross
  * linkPath(presets.sprCxl(), 0, 1) // { crossings: [{ link: 0, readDirection: 0 }], fixedLatencyNs: 0 }
  */
 export function linkPath(spec: TopologySpec, cpuNode: number, memoryNode: number): LinkPath {
+  // The simulator re-solves every epoch on the same spec object: routes are worth keeping.
+  let routes = pathCache.get(spec);
+  if (routes === undefined) pathCache.set(spec, (routes = new Map()));
+  const key = `${cpuNode}>${memoryNode}`;
+  let path = routes.get(key);
+  if (path === undefined) routes.set(key, (path = findPath(spec, cpuNode, memoryNode)));
+  return path;
+}
+
+const pathCache = new WeakMap<TopologySpec, Map<string, LinkPath>>();
+
+function findPath(spec: TopologySpec, cpuNode: number, memoryNode: number): LinkPath {
   const cpu = nodeById(spec, cpuNode, "linkPath(cpuNode)");
   const mem = nodeById(spec, memoryNode, "linkPath(memoryNode)");
   const cxlLinks = spec.links.map((l, i) => [l, i] as const).filter(([l]) => l.kind === "cxl" && l.to === mem.id);
@@ -131,8 +143,16 @@ export function linkCapacity(link: LinkSpec, direction: 0 | 1): number {
  * const q = prepareLinkQueue(spec.links[0], 0);
  */
 export function prepareLinkQueue(link: LinkSpec, direction: 0 | 1): PreparedLatency {
-  return prepareDefaultShape(Math.max(LINK_QUEUE_FLOOR_NS, link.latencyNs), linkCapacity(link, direction));
+  let pair = queueCache.get(link);
+  if (pair === undefined) {
+    const reference = Math.max(LINK_QUEUE_FLOOR_NS, link.latencyNs);
+    pair = [prepareDefaultShape(reference, linkCapacity(link, 0)), prepareDefaultShape(reference, linkCapacity(link, 1))];
+    queueCache.set(link, pair);
+  }
+  return pair[direction];
 }
+
+const queueCache = new WeakMap<LinkSpec, readonly [PreparedLatency, PreparedLatency]>();
 
 /**
  * Queueing delay (ns) one direction of a link adds when it carries `loadGBps`: nothing at idle,

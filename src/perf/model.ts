@@ -50,7 +50,7 @@ export interface PerfTask {
 export interface PerformanceInput {
   readonly topology: TopologySpec;
   readonly tasks: readonly PerfTask[];
-  /** Relative convergence tolerance on every latency; default 1e-9. */
+  /** Relative convergence tolerance on every latency; default 1e-8. */
   readonly tolerance?: number;
   /** Cap on Gauss-Seidel sweeps; default 500. */
   readonly maxSweeps?: number;

@@ -12,7 +12,7 @@ import { UsageError } from "../core/errors.js";
 import type { NodeSpec, TopologySpec } from "../topology/types.js";
 import { DEFAULT_MLP } from "./calibration.js";
 import { checkReadShare, prepareLatency, type PreparedLatency } from "./curves.js";
-import { linkPath, prepareLinkQueue, type LinkPath } from "./links.js";
+import { linkPath, prepareLinkQueue } from "./links.js";
 import { CACHE_LINE_BYTES, type PerfTask, type PerformanceInput } from "./model.js";
 
 /** How far traffic fractions may stray from summing to 1 (float noise from weight ratios). */
@@ -109,14 +109,18 @@ export function buildProblem(input: PerformanceInput): Problem {
   const baseNs = new Float64Array(T);
   const readLines = new Float64Array(T);
   const writeLines = new Float64Array(T);
-  // Per resource: task -> [weight, read GB/access, write GB/access].
-  const acc: Map<number, [number, number, number]>[] = models.map(() => new Map());
+  // Dense resource x task tables first (small: tens of resources, tens of tasks), compressed
+  // to per-resource entry lists below; cheaper than maps of tuples in a per-epoch call.
+  const R = models.length;
+  const weight = new Float64Array(R * T);
+  const readGB = new Float64Array(R * T);
+  const writeGB = new Float64Array(R * T);
   const add = (r: number, task: number, w: number, rd: number, wr: number): void => {
-    const e = acc[r]!.get(task);
-    if (e === undefined) acc[r]!.set(task, [w, rd, wr]);
-    else (e[0] += w), (e[1] += rd), (e[2] += wr);
+    const at = r * T + task;
+    weight[at] += w;
+    readGB[at] += rd;
+    writeGB[at] += wr;
   };
-  const paths = new Map<string, LinkPath>();
   input.tasks.forEach((t, i) => {
     const nt = t.nonTemporalStores === true;
     const rs = t.readShare;
@@ -135,9 +139,7 @@ export function buildProblem(input: PerformanceInput): Problem {
     for (const [key, f] of Object.entries(t.traffic) as [string, number][]) {
       if (f === 0) continue;
       const mem = Number(key);
-      const pkey = `${t.node}>${mem}`;
-      let path = paths.get(pkey);
-      if (path === undefined) paths.set(pkey, (path = linkPath(spec, t.node, mem)));
+      const path = linkPath(spec, t.node, mem);
       base += f * path.fixedLatencyNs;
       add(nodeIndex.get(mem)!, i, f, f * rdGB, f * wrGB);
       for (const c of path.crossings) {
@@ -148,24 +150,27 @@ export function buildProblem(input: PerformanceInput): Problem {
     baseNs[i] = base;
   });
 
-  const entries = acc.reduce((s, m) => s + m.size, 0);
-  const entryStart = new Int32Array(models.length + 1);
+  let entries = 0;
+  for (let at = 0; at < R * T; at++) if (weight[at]! > 0 || readGB[at]! > 0 || writeGB[at]! > 0) entries++;
+  const entryStart = new Int32Array(R + 1);
   const entryTask = new Int32Array(entries);
   const entryWeight = new Float64Array(entries);
   const entryRead = new Float64Array(entries);
   const entryWrite = new Float64Array(entries);
   let k = 0;
-  acc.forEach((m, r) => {
+  for (let r = 0; r < R; r++) {
     entryStart[r] = k;
-    for (const [task, [w, rd, wr]] of [...m.entries()].sort((a, b) => a[0] - b[0])) {
-      entryTask[k] = task;
-      entryWeight[k] = w;
-      entryRead[k] = rd;
-      entryWrite[k] = wr;
+    for (let i = 0; i < T; i++) {
+      const at = r * T + i;
+      if (!(weight[at]! > 0 || readGB[at]! > 0 || writeGB[at]! > 0)) continue;
+      entryTask[k] = i;
+      entryWeight[k] = weight[at]!;
+      entryRead[k] = readGB[at]!;
+      entryWrite[k] = writeGB[at]!;
       k++;
     }
-  });
-  entryStart[models.length] = k;
+  }
+  entryStart[R] = k;
   const names = input.tasks.map((t, i) => t.name ?? `task${i}`);
   const cpuNodes = input.tasks.map((t) => t.node);
   return { spec, names, cpuNodes, threads, inFlight, baseNs, readLines, writeLines, memoryNodes, models, rest, entryStart, entryTask, entryWeight, entryRead, entryWrite };

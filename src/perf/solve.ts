@@ -117,7 +117,7 @@ function applyResource(p: Problem, s: State, r: number, value: number): void {
  */
 export function solvePerformance(input: PerformanceInput): PerformanceSolution {
   const p = buildProblem(input);
-  const tol = input.tolerance ?? 1e-9;
+  const tol = input.tolerance ?? 1e-8;
   const maxSweeps = input.maxSweeps ?? 500;
   const R = p.models.length;
   const s: State = {
@@ -136,7 +136,7 @@ export function solvePerformance(input: PerformanceInput): PerformanceSolution {
     for (let r = 0; r < R; r++) {
       if (p.entryStart[r] === p.entryStart[r + 1]) continue;
       const old = s.latency[r]!;
-      const value = solveResource(p, s, r, tol * 0.01);
+      const value = solveResource(p, s, r, tol * 0.1);
       applyResource(p, s, r, value);
       residual = Math.max(residual, Math.abs(value - old) / (Math.abs(old) + 1));
     }
