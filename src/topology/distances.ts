@@ -18,13 +18,15 @@
  * a floor of REMOTE_DISTANCE 20 would fold remote DRAM and remote CXL into one distance and
  * change the zonelist order.
  *
- * What real machines report (pass these matrices explicitly to mimic them):
+ * What real machines report (from memory of published numactl output; pass such matrices
+ * explicitly to mimic a machine):
  *   2-socket Intel Xeon: 10/21; 2-socket AMD EPYC: 10/32;
  *   Sapphire Rapids SNC4: 10 local, 12 other cluster of the socket, 21 remote socket;
- *   Xeon Max flat mode: DDR->own HBM 13, DDR->remote HBM 23;
- *   2-socket SPR with one CXL expander per socket (SRAT/SLIT from BIOS):
+ *   Xeon Max flat mode: HBM nodes about 13 from their own socket's DDR, about 23 from the other;
+ *   2-socket SPR with one CXL expander per socket, BIOS SRAT/SLIT, e.g.
  *     [[10,21,14,24],[21,10,24,14],[14,24,10,26],[24,14,26,10]];
- *   CXL windows absent from SLIT fall back to REMOTE_DISTANCE 20 from every node.
+ *   on x86, a node beyond the firmware table (a CXL window without SLIT rows) gets
+ *     REMOTE_DISTANCE 20 from every other node (numa_alloc_distance's default, __node_distance).
  * Real tables are conventions rather than latency ratios (CXL at 2.2x DRAM latency shows as 14),
  * so the derived matrix can order nodes differently from a real machine's.
  */
