@@ -17,7 +17,7 @@ export interface Plots {
  * The figure builders.
  *
  * @example
- * plots.topologyDiagram(nodesTable(kt), linksTable(kt)).show();
+ * plots.topologyDiagram(nodesTable(presets.sprCxl()), linksTable(presets.sprCxl())).show();
  * await plots.loadedLatency(latencyCurvesTable(spec)).savePNG("latency.png");
  */
 export const plots: Plots = Object.freeze({ loadedLatency, topologyDiagram });

@@ -6,26 +6,21 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { UsageError } from "../core/errors.js";
+import { deriveKernelTopology } from "../topology/derive.js";
 import type { KernelTopology, TopologySpec } from "../topology/types.js";
 
 /**
  * One row per NUMA node: its memory, the tier the kernel put it in and whether it is toptier.
  * Memoryless nodes have `kind`, `tier`, `adistance`, `zone` and the device columns null and
- * `capacity_bytes` 0; `cpus` is the number of CPUs on the node.
+ * `capacity_bytes` 0; `cpus` is the number of CPUs on the node. Given a TopologySpec, it derives
+ * the kernel's view with default knobs first.
  *
  * @example
- * nodesTable(deriveKernelTopology(presets.sprCxl())).print();
+ * nodesTable(presets.sprCxl()).print();
  * // node kind socket cpus capacity_bytes tier adistance toptier zone ...
  */
-export function nodesTable(kt: KernelTopology): ColumnTable {
-  if (kt === null || typeof kt !== "object" || !("spec" in kt) || typeof kt.tierOf !== "function") {
-    throw new UsageError({
-      what: "nodesTable(kt)",
-      value: kt,
-      rule: "needs the kernel's view of a machine (a KernelTopology), which knows tiers and abstract distances",
-      fix: "pass deriveKernelTopology(spec) instead of the TopologySpec itself",
-    });
-  }
+export function nodesTable(topology: KernelTopology | TopologySpec): ColumnTable {
+  const kt = kernelView(topology);
   const rows = [...kt.spec.nodes].sort((a, b) => a.id - b.id);
   const memory = new Set(kt.memoryNodes);
   return aq.table({
@@ -102,6 +97,19 @@ export function latencyCurvesTable(spec: TopologySpec | KernelTopology): ColumnT
     }
   }
   return aq.table(cols);
+}
+
+function kernelView(value: KernelTopology | TopologySpec): KernelTopology {
+  if (value !== null && typeof value === "object") {
+    if ("spec" in value && typeof value.tierOf === "function") return value;
+    if ("nodes" in value && "links" in value) return deriveKernelTopology(value);
+  }
+  throw new UsageError({
+    what: "nodesTable(topology)",
+    value,
+    rule: "needs a KernelTopology or a TopologySpec",
+    fix: "pass a preset such as presets.sprCxl(), or deriveKernelTopology(spec) to choose knobs",
+  });
 }
 
 function specOf(value: TopologySpec | KernelTopology, fn: string): TopologySpec {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/core/errors.js";
 import { latencyCurvesTable, linksTable, nodesTable } from "../../src/results/topologyTables.js";
+import { deriveKernelTopology } from "../../src/topology/derive.js";
+import { presets } from "../../src/topology/presets.js";
 import { kt, spec } from "./fixtures.js";
 
 const GiB = 1024 ** 3;
@@ -20,9 +22,15 @@ describe("nodesTable", () => {
     ]);
   });
 
-  it("rejects a TopologySpec with a UsageError that names the fix", () => {
-    expect(() => nodesTable(spec as never)).toThrow(UsageError);
-    expect(() => nodesTable(spec as never)).toThrow(/deriveKernelTopology\(spec\)/);
+  it("derives the kernel's view itself when given a TopologySpec", () => {
+    const machine = presets.twoSocketCxl();
+    expect(nodesTable(machine).objects()).toEqual(nodesTable(deriveKernelTopology(machine)).objects());
+    expect(nodesTable(machine).array("toptier")).toEqual([true, true, false, false]);
+  });
+
+  it("rejects anything else with a UsageError that names the fix", () => {
+    expect(() => nodesTable(7 as never)).toThrow(UsageError);
+    expect(() => nodesTable(7 as never)).toThrow(/nodesTable\(topology\): got 7; needs a KernelTopology or a TopologySpec/);
   });
 });
 
