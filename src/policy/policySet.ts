@@ -19,17 +19,32 @@ import { parseKernelVersion } from "./features.js";
 import { MAX_INTERLEAVE_WEIGHT } from "./weights.js";
 import { MBIND_FLAGS, MPOL_MAX, MPOL_MODE_FLAGS, MPOL_MODES, type MbindFlagName, type ModeFlagName, type ModeName, type Nodemask } from "./types.js";
 
-/** The format tag of a serialised policy set. */
+/**
+ * The format tag of a serialised policy set.
+ *
+ * @example
+ * policy().build().format // "tiersim.policy/1"
+ */
 export const POLICY_FORMAT = "tiersim.policy/1";
 
-/** A memory policy as the scenario stores it: the arguments of set_mempolicy or mbind. */
+/**
+ * A memory policy as the scenario stores it: the arguments of set_mempolicy or mbind.
+ *
+ * @example
+ * policy().taskPolicy("db", "bind", [0]).build().tasks[0].policy // { mode: "MPOL_BIND", flags: [], nodes: [0] }
+ */
 export interface PolicyArgs {
   readonly mode: ModeName;
   readonly flags: readonly ModeFlagName[];
   readonly nodes: Nodemask;
 }
 
-/** The task policy and CPU binding of one process. */
+/**
+ * The task policy and CPU binding of one process.
+ *
+ * @example
+ * policy().numactl("db", "-N 0 -m 0").build().tasks[0] // { process: "db", policy: {...}, cpuNodes: [0], physCpus: null, numactl: "-N 0 -m 0" }
+ */
 export interface TaskPolicySpec {
   readonly process: string;
   /** The set_mempolicy arguments, or null when a numactl line sets only a CPU binding. */
@@ -42,7 +57,12 @@ export interface TaskPolicySpec {
   readonly numactl: string | null;
 }
 
-/** An mbind on one region of one process. */
+/**
+ * An mbind on one region of one process.
+ *
+ * @example
+ * policy().mbind("db", "heap", "MPOL_BIND", [0], ["MPOL_MF_MOVE"]).build().vmas[0].mbindFlags // ["MPOL_MF_MOVE"]
+ */
 export interface VmaPolicySpec extends PolicyArgs {
   readonly process: string;
   readonly region: string;
@@ -50,16 +70,31 @@ export interface VmaPolicySpec extends PolicyArgs {
   readonly mbindFlags: readonly MbindFlagName[];
 }
 
-/** System-wide weighted-interleave weights: derived from bandwidth, or written per node. */
+/**
+ * System-wide weighted-interleave weights: derived from bandwidth, or written per node.
+ *
+ * @example
+ * policy().weights({ 0: 9, 1: 1 }).build().weights // { mode: "manual", weights: { "0": 9, "1": 1 } }
+ */
 export type WeightsSpec = { readonly mode: "auto" } | { readonly mode: "manual"; readonly weights: Readonly<Record<string, number>> };
 
-/** A write to a sysctl (`kernel.numa_balancing`) or a sysfs file. */
+/**
+ * A write to a sysctl (`kernel.numa_balancing`) or a sysfs file.
+ *
+ * @example
+ * policy().sysctl("kernel.numa_balancing", 2).build().sysctls[0] // { name: "kernel.numa_balancing", value: 2 }
+ */
 export interface SettingSpec {
   readonly name: string;
   readonly value: number | string;
 }
 
-/** The whole policy set as plain, JSON-serialisable data. */
+/**
+ * The whole policy set as plain, JSON-serialisable data.
+ *
+ * @example
+ * const pol: PolicySetSpec = policy().autoWeights().build();
+ */
 export interface PolicySetSpec {
   readonly format: typeof POLICY_FORMAT;
   /** Kernel version such as "v6.16", or null for the baseline kernel. */
@@ -73,7 +108,12 @@ export interface PolicySetSpec {
   readonly sysfs: readonly SettingSpec[];
 }
 
-/** The names a policy set refers to: any workload spec fits. */
+/**
+ * The names a policy set refers to: any workload spec fits.
+ *
+ * @example
+ * validatePolicyAgainstWorkload(pol, { processes: [{ name: "db", regions: [{ name: "heap" }] }] })
+ */
 export interface WorkloadNames {
   readonly processes: readonly { readonly name: string; readonly regions: readonly { readonly name: string }[] }[];
 }

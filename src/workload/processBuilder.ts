@@ -27,7 +27,12 @@ import {
 } from "./shortcuts.js";
 import type { AccessSpec, CpuBinding, PhaseSpec, ProcessSpec, RegionKind, RegionSpec } from "./types.js";
 
-/** Options of `region()`. */
+/**
+ * Options of `region()`.
+ *
+ * @example
+ * p.region("cache", { size: "32GiB", kind: "shmem", file: "/dev/shm/cache", thp: true })
+ */
 export interface RegionOptions {
   /** Length, e.g. `"64GiB"`; rounded up to 4 KiB pages by the kernel. */
   readonly size: Size;
@@ -39,7 +44,12 @@ export interface RegionOptions {
   readonly thp?: boolean;
 }
 
-/** One access of a `phase()`. */
+/**
+ * One access of a `phase()`.
+ *
+ * @example
+ * p.phase(0, [{ region: "heap", share: 0.8, readShare: 0.7, pattern: { type: "zipf", exponent: 1.1 } }])
+ */
 export interface AccessInput {
   /** A region of this process. */
   readonly region: string;
@@ -51,7 +61,12 @@ export interface AccessInput {
   readonly pattern: PatternInput;
 }
 
-/** Options of `perf()`. */
+/**
+ * Options of `perf()`.
+ *
+ * @example
+ * p.perf({ mlp: 4, computeNs: "20ns" })
+ */
 export interface PerfOptions {
   /** Misses a thread keeps in flight. */
   readonly mlp?: number;

@@ -10,7 +10,12 @@ import { streamArrayUse } from "./patterns/stream.js";
 import type { MlcMix, PatternSpec, PerfDefaults, StreamArray, StreamKernel } from "./patterns/types.js";
 import type { AccessSpec, RegionKind, RegionSpec } from "./types.js";
 
-/** Options every shortcut takes. */
+/**
+ * Options every shortcut takes.
+ *
+ * @example
+ * p.zipf({ size: "8GiB", at: "10s", share: 0.5, thp: true })
+ */
 export interface ShortcutOptions {
   /**
    * When the accesses start (default `0`): they join the phase starting then. A phase replaces
@@ -23,7 +28,12 @@ export interface ShortcutOptions {
   readonly thp?: boolean;
 }
 
-/** Options of a shortcut that creates one region. */
+/**
+ * Options of a shortcut that creates one region.
+ *
+ * @example
+ * p.pointerChase({ size: "1GiB", region: "list" })
+ */
 export interface RegionShortcutOptions extends ShortcutOptions {
   /** The region's size, e.g. `"8GiB"`. */
   readonly size: Size;
@@ -33,7 +43,12 @@ export interface RegionShortcutOptions extends ShortcutOptions {
   readonly readShare?: number;
 }
 
-/** Options of a shortcut whose region may be anon or shmem, shared by file name. */
+/**
+ * Options of a shortcut whose region may be anon or shmem, shared by file name.
+ *
+ * @example
+ * p.uniform({ size: "4GiB", kind: "shmem", file: "/dev/shm/data" })
+ */
 export interface SharableShortcutOptions extends RegionShortcutOptions {
   /** `"anon"` or `"shmem"` (each shortcut has its own default). */
   readonly kind?: Exclude<RegionKind, "file">;
@@ -41,7 +56,12 @@ export interface SharableShortcutOptions extends RegionShortcutOptions {
   readonly file?: string;
 }
 
-/** Options of `stream()`. */
+/**
+ * Options of `stream()`.
+ *
+ * @example
+ * p.stream({ kernel: "copy", arraySize: "3GiB", names: ["x", "y", "z"] })
+ */
 export interface StreamOptions extends ShortcutOptions {
   /** Which kernel runs (default `"triad"`). */
   readonly kernel?: StreamKernel;
@@ -51,38 +71,68 @@ export interface StreamOptions extends ShortcutOptions {
   readonly names?: readonly [string, string, string];
 }
 
-/** Options of `mlc()`. */
+/**
+ * Options of `mlc()`.
+ *
+ * @example
+ * p.mlc({ size: "2GiB", mix: "2:1" })
+ */
 export interface MlcOptions extends RegionShortcutOptions {
   /** Read:write mix (default `"reads"`). */
   readonly mix?: MlcMix;
 }
 
-/** Options of `gaussian()`; mean and stddev are fractions of the region. */
+/**
+ * Options of `gaussian()`; mean and stddev are fractions of the region.
+ *
+ * @example
+ * p.gaussian({ size: "8GiB", mean: 0.25, stddev: 0.05 })
+ */
 export interface GaussianOptions extends SharableShortcutOptions {
   readonly mean?: number;
   readonly stddev?: number;
 }
 
-/** Options of `zipf()`. */
+/**
+ * Options of `zipf()`.
+ *
+ * @example
+ * p.zipf({ size: "8GiB", exponent: 1.2, scatter: false })
+ */
 export interface ZipfOptions extends SharableShortcutOptions {
   readonly exponent?: number;
   readonly scatter?: boolean;
 }
 
-/** Options of `kvCache()`. */
+/**
+ * Options of `kvCache()`.
+ *
+ * @example
+ * p.kvCache({ size: "64GiB", kind: "anon", hotFraction: 0.05, hotShare: 0.95 })
+ */
 export interface KvCacheOptions extends SharableShortcutOptions {
   readonly hotFraction?: number;
   readonly hotShare?: number;
   readonly scatter?: boolean;
 }
 
-/** Options of `fileScan()`. */
+/**
+ * Options of `fileScan()`.
+ *
+ * @example
+ * p.fileScan({ file: "/data/big.log", size: "40GiB" })
+ */
 export interface FileScanOptions extends RegionShortcutOptions {
   /** The file's name; processes scanning the same name share its page cache. */
   readonly file: string;
 }
 
-/** Options of `coldHog()`: no share, it is never accessed after the first touch. */
+/**
+ * Options of `coldHog()`: no share, it is never accessed after the first touch.
+ *
+ * @example
+ * p.coldHog({ size: "200GiB", at: "1s" })
+ */
 export interface ColdHogOptions {
   readonly size: Size;
   readonly region?: string;
@@ -92,7 +142,12 @@ export interface ColdHogOptions {
   readonly thp?: boolean;
 }
 
-/** What a shortcut contributes to a process. */
+/**
+ * What a shortcut contributes to a process.
+ *
+ * @example
+ * const add: Addition = coldHogAddition({ size: "1GiB" });
+ */
 export interface Addition {
   readonly regions: readonly RegionSpec[];
   readonly startNs: number;
@@ -100,7 +155,12 @@ export interface Addition {
   readonly perf: PerfDefaults | null;
 }
 
-/** Checks one access as the builder receives it and fills its defaults; throws a UsageError at once. */
+/**
+ * Checks one access as the builder receives it and fills its defaults; throws a UsageError at once.
+ *
+ * @example
+ * makeAccess("phase()", "heap", 1, undefined, "uniform") // { region: "heap", share: 1, readShare: 0.5, pattern: { type: "uniform" } }
+ */
 export function makeAccess(what: string, region: string, share: unknown, readShare: unknown, pattern: PatternInput): AccessSpec {
   const ck = new Checker();
   const spec = checkPattern(pattern, [], ck);
@@ -117,7 +177,12 @@ function checkFraction(what: string, value: unknown, ck: Checker): void {
   throwFirst(ck, what);
 }
 
-/** Parses and checks a region size at the builder; zero is refused at once. */
+/**
+ * Parses and checks a region size at the builder; zero is refused at once.
+ *
+ * @example
+ * regionSize("region size", "64MiB") // 67108864
+ */
 export function regionSize(what: string, size: Size): number {
   const bytes = parseSize(size, what);
   const ck = new Checker();
@@ -134,7 +199,12 @@ function region(what: string, name: string, size: Size, kind: RegionKind, file: 
   return { name, kind, sizeBytes: regionSize(`${what} size`, size), file: file ?? null, thp: thp ?? false };
 }
 
-/** One region with one pattern: the shape of most shortcuts. */
+/**
+ * One region with one pattern: the shape of most shortcuts.
+ *
+ * @example
+ * single("zipf()", "heap", "anon", { size: "1GiB" }, "zipf").regions[0].name // "heap"
+ */
 export function single(
   what: string,
   defaultName: string,
@@ -148,7 +218,12 @@ export function single(
   return { regions: [r], startNs: startOf(what, o.at), accesses: [access], perf: patternPerf(access.pattern) };
 }
 
-/** STREAM: three arrays with the kernel's split of accesses among them. */
+/**
+ * STREAM: three arrays with the kernel's split of accesses among them.
+ *
+ * @example
+ * streamAddition({ arraySize: "1GiB" }).accesses.map((a) => a.share) // [1/3, 1/3, 1/3]
+ */
 export function streamAddition(o: StreamOptions): Addition {
   const kernel = o.kernel ?? "triad";
   const ck = new Checker();
@@ -166,7 +241,12 @@ export function streamAddition(o: StreamOptions): Addition {
   return { regions, startNs: startOf("stream()", o.at), accesses, perf: patternPerf(accesses[0]!.pattern) };
 }
 
-/** A cold hog: one region touched once, with share 0. */
+/**
+ * A cold hog: one region touched once, with share 0.
+ *
+ * @example
+ * coldHogAddition({ size: "8GiB" }).accesses[0].share // 0
+ */
 export function coldHogAddition(o: ColdHogOptions): Addition {
   const name = o.region ?? "hog";
   const r = region("coldHog()", name, o.size, o.kind ?? "anon", o.file, o.thp);

@@ -7,16 +7,36 @@ import type { PatternSpec } from "./patterns/types.js";
 
 export type { PatternSpec } from "./patterns/types.js";
 
-/** The format tag every serialised workload carries, so old files can be recognised later. */
+/**
+ * The format tag every serialised workload carries, so old files can be recognised later.
+ *
+ * @example
+ * workload().process("a", (p) => p.uniform({ size: "1GiB" })).build().format // "tiersim.workload/1"
+ */
 export const WORKLOAD_FORMAT = "tiersim.workload/1";
 
-/** What backs a region: private anonymous memory, shmem/tmpfs, or a regular file's page cache. */
+/**
+ * What backs a region: private anonymous memory, shmem/tmpfs, or a regular file's page cache.
+ *
+ * @example
+ * p.region("cache", { size: "8GiB", kind: "shmem" })
+ */
 export type RegionKind = "anon" | "shmem" | "file";
 
-/** Where a process's threads may run: every CPU of one node, or an explicit CPU list. */
+/**
+ * Where a process's threads may run: every CPU of one node, or an explicit CPU list.
+ *
+ * @example
+ * p.on({ node: 0 }); p.on({ cpus: [0, 1, 2, 3] })
+ */
 export type CpuBinding = { readonly node: number } | { readonly cpus: readonly number[] };
 
-/** One memory region of a process: one VMA in the simulated kernel. */
+/**
+ * One memory region of a process: one VMA in the simulated kernel.
+ *
+ * @example
+ * wl.processes[0].regions[0] // { name: "a", kind: "anon", sizeBytes: 3221225472, file: null, thp: false }
+ */
 export interface RegionSpec {
   /** Unique within the process; policies and phases refer to it by this name. */
   readonly name: string;
@@ -33,7 +53,12 @@ export interface RegionSpec {
   readonly thp: boolean;
 }
 
-/** How a process uses one region during a phase. */
+/**
+ * How a process uses one region during a phase.
+ *
+ * @example
+ * wl.processes[0].phases[0].accesses[0] // { region: "a", share: 0.333, readShare: 0, pattern: { type: "stream", ... } }
+ */
 export interface AccessSpec {
   /** The region's name in this process. */
   readonly region: string;
@@ -51,6 +76,9 @@ export interface AccessSpec {
 /**
  * A period of steady behaviour. It lasts from `startNs` to the next phase's start (or the end
  * of the run). A region is first touched when the first phase that lists it starts.
+ *
+ * @example
+ * wl.processes[0].phases[0].startNs // 0
  */
 export interface PhaseSpec {
   /** Simulated time at which the phase begins, in nanoseconds. */
@@ -70,7 +98,12 @@ export interface PerfSpec {
   readonly computeNs: number;
 }
 
-/** One process of the workload. */
+/**
+ * One process of the workload.
+ *
+ * @example
+ * wl.processes[0] // { name: "stream", threads: 64, binding: { node: 0 }, perf, regions, phases }
+ */
 export interface ProcessSpec {
   /** Unique within the workload; policies refer to the process by this name. */
   readonly name: string;
@@ -84,7 +117,12 @@ export interface ProcessSpec {
   readonly phases: readonly PhaseSpec[];
 }
 
-/** A whole workload: every process that runs in the scenario. */
+/**
+ * A whole workload: every process that runs in the scenario.
+ *
+ * @example
+ * const wl: WorkloadSpec = workload().process("db", (p) => p.zipf({ size: "8GiB" })).build();
+ */
 export interface WorkloadSpec {
   readonly format: typeof WORKLOAD_FORMAT;
   readonly processes: readonly ProcessSpec[];

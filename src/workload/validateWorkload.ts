@@ -14,7 +14,12 @@ type Path = readonly (string | number)[];
 
 const REGION_KINDS: readonly RegionKind[] = ["anon", "shmem", "file"];
 
-/** The outcome of validation: a normalised spec when `issues` is empty, else null. */
+/**
+ * The outcome of validation: a normalised spec when `issues` is empty, else null.
+ *
+ * @example
+ * const { spec, issues } = validateWorkload(JSON.parse(text));
+ */
 export interface WorkloadValidation {
   readonly spec: WorkloadSpec | null;
   readonly issues: Issue[];

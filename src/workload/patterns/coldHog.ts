@@ -7,7 +7,12 @@
 import type { ColdHogPattern, PatternDefinition } from "./types.js";
 import { uniformWeights } from "./weights.js";
 
-/** The cold memory hog pattern. */
+/**
+ * The cold memory hog pattern.
+ *
+ * @example
+ * coldHogPattern.readShare({ type: "coldHog" }) // 0
+ */
 export const coldHogPattern: PatternDefinition<ColdHogPattern> = {
   type: "coldHog",
   keys: [],

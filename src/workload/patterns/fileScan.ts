@@ -6,7 +6,12 @@
 import type { FileScanPattern, PatternDefinition } from "./types.js";
 import { uniformWeights } from "./weights.js";
 
-/** The sequential file-scan pattern. */
+/**
+ * The sequential file-scan pattern.
+ *
+ * @example
+ * fileScanPattern.sequential({ type: "fileScan" }) // true
+ */
 export const fileScanPattern: PatternDefinition<FileScanPattern> = {
   type: "fileScan",
   keys: [],

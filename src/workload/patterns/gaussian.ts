@@ -8,7 +8,12 @@ import type { Checker } from "../check.js";
 import type { GaussianPattern, PatternDefinition } from "./types.js";
 import { PMBENCH_PERF, PMBENCH_READ_SHARE } from "./uniform.js";
 
-/** The Gaussian random pattern. */
+/**
+ * The Gaussian random pattern.
+ *
+ * @example
+ * gaussianPattern.normalize({}) // { type: "gaussian", mean: 0.5, stddev: 0.125 }
+ */
 export const gaussianPattern: PatternDefinition<GaussianPattern> = {
   type: "gaussian",
   keys: ["mean", "stddev"],

@@ -27,7 +27,12 @@ export function kvHotPages(p: KvCachePattern, pages: number): number {
   return Math.min(pages, Math.max(1, Math.round(p.hotFraction * pages)));
 }
 
-/** The key-value cache pattern. */
+/**
+ * The key-value cache pattern.
+ *
+ * @example
+ * kvCachePattern.weights({ type: "kvCache", hotFraction: 0.5, hotShare: 0.8, scatter: false }, 2, new Random(1)) // Float64Array [0.8, 0.2]
+ */
 export const kvCachePattern: PatternDefinition<KvCachePattern> = {
   type: "kvCache",
   keys: ["hotFraction", "hotShare", "scatter"],

@@ -10,10 +10,20 @@ import { uniformWeights } from "./weights.js";
 
 const READ_SHARES: Readonly<Record<MlcMix, number>> = { reads: 1, "3:1": 3 / 4, "2:1": 2 / 3, "1:1": 1 / 2 };
 
-/** The mixes MLC's bandwidth matrix offers. */
+/**
+ * The mixes MLC's bandwidth matrix offers.
+ *
+ * @example
+ * MLC_MIXES.map((mix) => defaultReadShare({ type: "mlc", mix })) // [1, 0.75, 0.667, 0.5]
+ */
 export const MLC_MIXES: readonly MlcMix[] = ["reads", "3:1", "2:1", "1:1"];
 
-/** The MLC-like bandwidth pattern. */
+/**
+ * The MLC-like bandwidth pattern.
+ *
+ * @example
+ * mlcPattern.readShare({ type: "mlc", mix: "1:1" }) // 0.5
+ */
 export const mlcPattern: PatternDefinition<MlcPattern> = {
   type: "mlc",
   keys: ["mix"],

@@ -8,7 +8,12 @@
 import type { PatternDefinition, PointerChasePattern } from "./types.js";
 import { uniformWeights } from "./weights.js";
 
-/** The pointer-chase pattern. */
+/**
+ * The pointer-chase pattern.
+ *
+ * @example
+ * pointerChasePattern.perf // { mlp: 1, computeNs: 0 }
+ */
 export const pointerChasePattern: PatternDefinition<PointerChasePattern> = {
   type: "pointerChase",
   keys: [],

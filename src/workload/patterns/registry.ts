@@ -29,7 +29,12 @@ const DEFINITIONS: Readonly<Record<PatternType, AnyDefinition>> = {
   coldHog: coldHogPattern as unknown as AnyDefinition,
 };
 
-/** Every pattern type, in the order the docs list them. */
+/**
+ * Every pattern type, in the order the docs list them.
+ *
+ * @example
+ * PATTERN_TYPES.includes("zipf") // true
+ */
 export const PATTERN_TYPES: readonly PatternType[] = Object.keys(DEFINITIONS) as PatternType[];
 
 type Loose<P> = P extends { readonly type: infer T } ? { readonly type: T } & Partial<Omit<P, "type">> : never;
@@ -47,6 +52,9 @@ function definitionOf(type: unknown): AnyDefinition | undefined {
 /**
  * Checks a pattern given as a type name or an object and fills in its defaults. Problems go
  * to `checker` under `path`; the result is null when the type itself is unknown.
+ *
+ * @example
+ * checkPattern({ type: "zipf" }, ["pattern"], new Checker()) // { type: "zipf", exponent: 0.99, scatter: true }
  */
 export function checkPattern(input: unknown, path: readonly (string | number)[], checker: Checker): PatternSpec | null {
   const raw: unknown = typeof input === "string" ? { type: input } : input;

@@ -15,7 +15,12 @@ import type { Checker } from "../check.js";
 import type { PatternDefinition, StreamArray, StreamKernel, StreamPattern } from "./types.js";
 import { uniformWeights } from "./weights.js";
 
-/** STREAM element size: one double. */
+/**
+ * STREAM element size: one double.
+ *
+ * @example
+ * parseSize("3GiB") / STREAM_ELEMENT_BYTES // 402653184 elements
+ */
 export const STREAM_ELEMENT_BYTES = 8;
 
 const KERNELS: Readonly<Record<StreamKernel, { readonly reads: readonly StreamArray[]; readonly writes: readonly StreamArray[] }>> = {
@@ -25,10 +30,20 @@ const KERNELS: Readonly<Record<StreamKernel, { readonly reads: readonly StreamAr
   triad: { reads: ["b", "c"], writes: ["a"] },
 };
 
-/** The kernel names, in STREAM's order. */
+/**
+ * The kernel names, in STREAM's order.
+ *
+ * @example
+ * STREAM_KERNELS.map((k) => streamTraffic(k).countedBytes) // [16, 16, 24, 24]
+ */
 export const STREAM_KERNELS: readonly StreamKernel[] = ["copy", "scale", "add", "triad"];
 
-/** Bytes per element of one STREAM kernel, as STREAM counts them and as memory sees them. */
+/**
+ * Bytes per element of one STREAM kernel, as STREAM counts them and as memory sees them.
+ *
+ * @example
+ * streamTraffic("copy").memoryBytes // 24
+ */
 export interface StreamTraffic {
   /** Bytes STREAM counts per element: 16 for copy/scale, 24 for add/triad. */
   readonly countedBytes: number;
@@ -83,7 +98,12 @@ export function streamArrayUse(kernel: StreamKernel, array: StreamArray): { shar
   return { share: 0, readShare: 1 };
 }
 
-/** The STREAM array pattern. */
+/**
+ * The STREAM array pattern.
+ *
+ * @example
+ * streamPattern.readShare({ type: "stream", kernel: "triad", array: "a" }) // 0 (a is written)
+ */
 export const streamPattern: PatternDefinition<StreamPattern> = {
   type: "stream",
   keys: ["kernel", "array"],

@@ -79,13 +79,23 @@ export type PatternSpec =
 /** A pattern's name, e.g. `"zipf"`. */
 export type PatternType = PatternSpec["type"];
 
-/** What a pattern suggests for the performance model when the process does not say. */
+/**
+ * What a pattern suggests for the performance model when the process does not say.
+ *
+ * @example
+ * patternPerf({ type: "pointerChase" }) // { mlp: 1, computeNs: 0 }
+ */
 export interface PerfDefaults {
   readonly mlp: number;
   readonly computeNs: number;
 }
 
-/** The behaviour behind one pattern type. */
+/**
+ * The behaviour behind one pattern type.
+ *
+ * @example
+ * zipfPattern.weights(zipfPattern.normalize({}), 1000, new Random(1).fork("db/heap"))
+ */
 export interface PatternDefinition<P extends PatternSpec> {
   readonly type: P["type"];
   /** The parameter keys besides `type`, for spotting typos in JSON. */

@@ -4,7 +4,12 @@
  */
 import type { Random } from "../../core/random.js";
 
-/** Equal weights 1/pages. */
+/**
+ * Equal weights 1/pages.
+ *
+ * @example
+ * uniformWeights(4) // Float64Array [0.25, 0.25, 0.25, 0.25]
+ */
 export function uniformWeights(pages: number): Float64Array {
   return new Float64Array(pages).fill(1 / pages);
 }
@@ -20,7 +25,12 @@ export function normalizeInPlace(weights: Float64Array): Float64Array {
   return weights;
 }
 
-/** Sum with Neumaier compensation. */
+/**
+ * Sum with Neumaier compensation.
+ *
+ * @example
+ * compensatedSum(new Float64Array(10).fill(0.1)) // 1
+ */
 export function compensatedSum(values: Float64Array): number {
   let sum = 0;
   let c = 0;
@@ -36,6 +46,9 @@ export function compensatedSum(values: Float64Array): number {
 /**
  * A seeded permutation of 0..n-1 (Fisher-Yates). Patterns use it to scatter hot pages over a
  * region, as slab allocators and hash tables scatter popular keys over addresses.
+ *
+ * @example
+ * permutation(4, new Random(1)) // Uint32Array, e.g. [2, 0, 3, 1]
  */
 export function permutation(n: number, random: Random): Uint32Array {
   const perm = new Uint32Array(n);
@@ -49,7 +62,12 @@ export function permutation(n: number, random: Random): Uint32Array {
   return perm;
 }
 
-/** Moves weight i to page perm[i]. */
+/**
+ * Moves weight i to page perm[i].
+ *
+ * @example
+ * scatter(Float64Array.of(0.7, 0.2, 0.1), new Random(1)) // the same values on shuffled pages
+ */
 export function scatter(weights: Float64Array, random: Random): Float64Array {
   const perm = permutation(weights.length, random);
   const out = new Float64Array(weights.length);

@@ -11,7 +11,12 @@ import type { PatternDefinition, ZipfPattern } from "./types.js";
 import { PMBENCH_PERF, PMBENCH_READ_SHARE } from "./uniform.js";
 import { normalizeInPlace, scatter } from "./weights.js";
 
-/** The Zipf random pattern. */
+/**
+ * The Zipf random pattern.
+ *
+ * @example
+ * zipfPattern.weights({ type: "zipf", exponent: 1, scatter: false }, 2, new Random(1)) // Float64Array [2/3, 1/3]
+ */
 export const zipfPattern: PatternDefinition<ZipfPattern> = {
   type: "zipf",
   keys: ["exponent", "scatter"],
