@@ -166,6 +166,37 @@ export { MemObject } from "./kernel/objects.js";
 export { Cpusets, Cpuset } from "./kernel/cpuset.js";
 export type { NodeNumastat, NodeMeminfo } from "./kernel/observe.js";
 
+// --- perf ---
+export {
+  solvePerformance,
+  loadedLatency,
+  peakBandwidth,
+  mixedBandwidth,
+  loadedLatencyCurve,
+  routePeakBandwidth,
+  linkPath,
+  linkCapacity,
+  DEFAULT_LATENCY_SHAPE,
+  SATURATION_STEEPNESS,
+  LINK_QUEUE_FLOOR_NS,
+  DEFAULT_MLP,
+  DEFAULT_MLP_BY_PATTERN,
+  STREAM_TRIAD,
+  CACHE_LINE_BYTES,
+} from "./perf/index.js";
+export type {
+  PerfTask,
+  PerformanceInput,
+  PerformanceSolution,
+  TaskPerformance,
+  NodePerformance,
+  LinkPerformance,
+  LoadedLatencyPoint,
+  LoadedLatencyCurveOptions,
+  LinkPath,
+  LinkCrossing,
+} from "./perf/index.js";
+
 // --- results ---
 export { nodesTable, linksTable, latencyCurvesTable } from "./results/topologyTables.js";
 

@@ -43,31 +43,35 @@ function response(p: Problem, s: State, r: number, l: number): number {
   return linkQueueLatency(model, read);
 }
 
+/** Positive when `l` is above the latency its own load would produce; increasing in `l`. */
+function gap(p: Problem, s: State, r: number, l: number): number {
+  return l - response(p, s, r, l);
+}
+
 /** Solves one resource's latency with the others fixed; returns the new value. */
 function solveResource(p: Problem, s: State, r: number, tol: number): number {
   const start = p.entryStart[r]!;
   const end = p.entryStart[r + 1]!;
   const current = s.latency[r]!;
   for (let k = start; k < end; k++) s.otherNs[k] = s.taskNs[p.entryTask[k]!]! - p.entryWeight[k]! * current;
-  const g = (l: number): number => l - response(p, s, r, l);
   // Bracket from the current value: the response falls as l rises, so [l, response(l)] or
   // [response(l), l] holds the root.
   let a: number;
   let b: number;
   let fa: number;
   let fb: number;
-  const f0 = g(current);
+  const f0 = gap(p, s, r, current);
   if (f0 === 0) return current;
   if (f0 < 0) {
     a = current;
     fa = f0;
     b = current - f0;
-    fb = g(b);
+    fb = gap(p, s, r, b);
   } else {
     b = current;
     fb = f0;
     a = Math.max(p.rest[r]!, current - f0);
-    fa = g(a);
+    fa = gap(p, s, r, a);
   }
   if (fa >= 0) return a;
   if (fb <= 0) return b;
@@ -78,7 +82,7 @@ function solveResource(p: Problem, s: State, r: number, tol: number): number {
     // Illinois false position; a bisection step whenever it would not shrink the bracket.
     let c = (a * fb - b * fa) / (fb - fa);
     if (!(c > a && c < b)) c = 0.5 * (a + b);
-    const fc = g(c);
+    const fc = gap(p, s, r, c);
     if (fc === 0) return c;
     if (fc < 0) {
       a = c;
