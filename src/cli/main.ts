@@ -6,8 +6,9 @@
 import { TiersimError } from "../core/errors.js";
 import { CliUsageError, type Command } from "./command.js";
 import { figuresCommand } from "./figures.js";
+import { hardwareCommand } from "./hardware.js";
 
-const COMMANDS: readonly Command[] = [figuresCommand];
+const COMMANDS: readonly Command[] = [figuresCommand, hardwareCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
