@@ -86,6 +86,20 @@ function allocInterleaved(ctx: MemContext, task: TaskPlacement, pol: Policy, ilx
   for (let n = 0; n < width; n++) allowed[n] = !mems || mems.includes(n) ? 1 : 0;
   const tlen = table ? table.length : 1;
   let r = table && ilx0 !== null ? ilx0 % tlen : 0;
+  if (table && staticRunFits(ctx, table, r, count, allowed)) {
+    // Every target stays above its low watermark: the per-page walk would give exactly the
+    // periodic pattern, so write it arithmetically (§1.5 static interleave).
+    for (let j = 0; j < Math.min(tlen, count); j++) nodes[j] = table[(r + j) % tlen]!;
+    for (let len = tlen; len < count; len *= 2) nodes.copyWithin(len, 0, Math.min(len, count - len));
+    const per = perNodeCounts(table, r, count, width);
+    for (let n = 0; n < width; n++) {
+      if (!per[n]) continue;
+      buddy.account(n, per[n]!, 1, n, task.cpuNode);
+      stats.add("numa_interleave", n, per[n]!);
+    }
+    ctx.frames.allocNodes(out.dst, out.at, nodes, count, out.flags, out.mapcount);
+    return;
+  }
   for (let i = 0; i < count; i++) {
     let target: number;
     if (table) {
@@ -111,6 +125,26 @@ function allocInterleaved(ctx: MemContext, task: TaskPlacement, pol: Policy, ilx
     if (ilHits[n]) stats.add("numa_interleave", n, ilHits[n]!);
   }
   ctx.frames.allocNodes(out.dst, out.at, nodes, count, out.flags, out.mapcount);
+}
+
+function perNodeCounts(table: Int16Array, r0: number, count: number, width: number): Float64Array {
+  const per = new Float64Array(width);
+  const tlen = table.length;
+  const full = Math.floor(count / tlen);
+  for (let j = 0; j < tlen; j++) per[table[j]!]! += full;
+  for (let j = 0; j < count % tlen; j++) per[table[(r0 + j) % tlen]!]!++;
+  return per;
+}
+
+/** Takes a static interleave run's pages in one step when every target can give its share above low. */
+function staticRunFits(ctx: MemContext, table: Int16Array, r0: number, count: number, allowed: Uint8Array): boolean {
+  const per = perNodeCounts(table, r0, count, ctx.buddy.free.length);
+  const nodes: number[] = [];
+  for (let n = 0; n < per.length; n++) if (per[n]) nodes.push(n);
+  const wm = (n: number): number => ctx.buddy.watermarks(n)?.low ?? Infinity;
+  if (!nodes.every((n) => allowed[n] && ctx.buddy.free[n]! - per[n]! >= wm(n))) return false;
+  for (const n of nodes) ctx.buddy.fastTakeMany(n, per[n]!);
+  return true;
 }
 
 /**

@@ -167,6 +167,20 @@ export class Buddy {
   }
 
   /**
+   * Takes `pages` base pages from `node` if it stays at or above its low watermark (a batch of
+   * fast-path allocations that all succeed); returns false and takes nothing otherwise.
+   *
+   * @example
+   * buddy.fastTakeMany(0, 512) // true
+   */
+  fastTakeMany(node: number, pages: number): boolean {
+    const wm = this.#wm[node];
+    if (!wm || this.free[node]! - pages < wm.low) return false;
+    this.free[node]! -= pages;
+    return true;
+  }
+
+  /**
    * Counts folios that landed on `node` when `preferred` was intended (zone_statistics) and
    * pgalloc (§5.6).
    *

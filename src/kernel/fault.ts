@@ -7,12 +7,12 @@ import type { Policy } from "../policy/types.js";
 import { allocPages, allocThp } from "./alloc.js";
 import type { MemContext } from "./alloc.js";
 import { PG_ANON, PG_DIRTY, PG_FILE, PG_SHMEM, PG_THP } from "./frames.js";
+import { NO_PAGE, ZERO_PAGE } from "./objects.js";
 import type { MemObject } from "./objects.js";
 import type { TaskPlacement } from "./placement.js";
 import type { Vma } from "./vma.js";
 
-/** Marks a page-table entry that maps the shared zero page (read fault on untouched anon memory). */
-export const ZERO_PAGE = -2;
+export { ZERO_PAGE } from "./objects.js";
 
 /** The kernel state a fault needs beyond allocation. */
 export interface FaultContext extends MemContext {
@@ -67,18 +67,25 @@ function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: n
   const off = vma.anonOff - vma.start;
   const pol = vma.policy ?? task.policy;
   const fr = ctx.frames;
+  if (anon.knownEmpty(s + off, e + off)) {
+    anon.markPopulated(s + off, e + off);
+    if (!write) pages.fill(ZERO_PAGE, s + off, e + off);
+    else allocAnonRun(ctx, task, vma, pol, s, e);
+    return;
+  }
+  anon.markPopulated(s + off, e + off);
   let v = s;
   while (v < e) {
     const f = pages[v + off]!;
-    if (f === -1 || (f === ZERO_PAGE && write)) {
+    if (f === NO_PAGE || (f === ZERO_PAGE && write)) {
       let w = v + 1;
-      while (w < e && (pages[w + off] === -1 || (write && pages[w + off] === ZERO_PAGE))) w++;
+      while (w < e && (pages[w + off] === NO_PAGE || (write && pages[w + off] === ZERO_PAGE))) w++;
       if (!write) pages.fill(ZERO_PAGE, v + off, w + off);
       else allocAnonRun(ctx, task, vma, pol, v, w);
       v = w;
       continue;
     }
-    if (write && f >= 0) {
+    if (write && f > 0) {
       if (fr.mapcount[f]! > 1) {
         // Break COW of a page shared after fork (§1.3: the new page follows the VMA policy).
         fr.mapcount[f]!--;
@@ -126,17 +133,23 @@ function allocAnonRun(ctx: FaultContext, task: FaultTask, vma: Vma, pol: Policy 
 function populateObject(ctx: FaultContext, task: FaultTask, obj: MemObject, i0: number, i1: number, shmem: boolean): void {
   const pages = obj.pages;
   const flags = shmem ? PG_SHMEM : PG_FILE;
+  const empty = obj.knownEmpty(i0, i1);
+  obj.markPopulated(i0, i1);
   const runs = shmem ? obj.policyRuns(i0, i1) : [{ start: i0, end: i1, policy: null }];
   for (const r of runs) {
     const pol = r.policy ?? task.policy;
+    if (empty) {
+      allocPages(ctx, task, pol, shmem ? obj.ino + r.start : null, r.end - r.start, { dst: pages, at: r.start, flags, mapcount: 0 });
+      continue;
+    }
     let i = r.start;
     while (i < r.end) {
-      if (pages[i] !== -1) {
+      if (pages[i] !== NO_PAGE) {
         i++;
         continue;
       }
       let j = i + 1;
-      while (j < r.end && pages[j] === -1) j++;
+      while (j < r.end && pages[j] === NO_PAGE) j++;
       allocPages(ctx, task, pol, shmem ? obj.ino + i : null, j - i, { dst: pages, at: i, flags, mapcount: 0 });
       i = j;
     }
@@ -168,15 +181,16 @@ function faultPrivateFileWrite(ctx: FaultContext, task: FaultTask, vma: Vma, s: 
   const anon = vma.anon!;
   const off = vma.anonOff - vma.start;
   const pol = vma.policy ?? task.policy;
+  anon.markPopulated(s + off, e + off);
   let v = s;
   while (v < e) {
-    if (anon.pages[v + off]! >= 0) {
+    if (anon.pages[v + off]! > 0) {
       ctx.frames.flags[anon.pages[v + off]!]! |= PG_DIRTY;
       v++;
       continue;
     }
     let w = v + 1;
-    while (w < e && anon.pages[w + off]! < 0) w++;
+    while (w < e && anon.pages[w + off]! <= 0) w++;
     allocPages(ctx, task, pol, v + fo, w - v, { dst: anon.pages, at: v + off, flags: PG_ANON | PG_DIRTY, mapcount: 1 });
     v = w;
   }

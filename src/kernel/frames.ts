@@ -27,13 +27,14 @@ const INITIAL_CAPACITY = 1 << 16;
  * t.node[f]; // 0
  */
 export class FrameTable {
-  /** Node of each frame; -1 for a free id. */
-  node: Int16Array = new Int16Array(INITIAL_CAPACITY).fill(-1);
+  /** Node of each frame (meaningless while the frame is free: flags 0). */
+  node: Int16Array = new Int16Array(INITIAL_CAPACITY);
   /** Number of page-table mappings of each frame (folio_mapcount). */
   mapcount: Uint16Array = new Uint16Array(INITIAL_CAPACITY);
   /** PG_* flags of each frame. */
   flags: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
-  #top = 0;
+  /** Frame id 0 is never used, so 0 can mean "no page" in page tables. */
+  #top = 1;
   #free: Int32Array = new Int32Array(1024);
   #nfree = 0;
   #used = 0;
@@ -47,8 +48,8 @@ export class FrameTable {
     const need = this.#top + extra;
     if (need <= this.node.length) return;
     let cap = this.node.length;
-    while (cap < need) cap *= 2;
-    const node = new Int16Array(cap).fill(-1);
+    cap = Math.max(need, cap * 2);
+    const node = new Int16Array(cap);
     node.set(this.node);
     const mapcount = new Uint16Array(cap);
     mapcount.set(this.mapcount);
@@ -146,7 +147,7 @@ export class FrameTable {
    * table.release(f);
    */
   release(f: number): void {
-    this.node[f] = -1;
+    this.node[f] = 0;
     this.mapcount[f] = 0;
     this.flags[f] = 0;
     if (this.#nfree === this.#free.length) {

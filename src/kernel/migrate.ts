@@ -5,7 +5,6 @@
  */
 import type { Kernel } from "./kernel.js";
 import type { AddressSpace } from "./mm.js";
-import { ZERO_PAGE } from "./fault.js";
 
 /**
  * Migrates one frame to `to` if the target node has a free page above its min watermark.
@@ -39,10 +38,10 @@ export function* mappedFrames(mm: AddressSpace, s: number, e: number): Generator
     const a = Math.max(s, v.start);
     const b = Math.min(e, v.end);
     for (let x = a; x < b; x++) {
-      let f = -1;
+      let f = 0;
       if (v.anon) f = v.anon.pages[v.anonOff + x - v.start]!;
-      if (f === -1 && v.file && v.mapped![x - v.start]) f = v.file.pages[v.filePgoff + x - v.start]!;
-      if (f >= 0 && f !== ZERO_PAGE) yield f;
+      if (f === 0 && v.file && v.mapped![x - v.start]) f = v.file.pages[v.filePgoff + x - v.start]!;
+      if (f > 0) yield f;
     }
   }
 }

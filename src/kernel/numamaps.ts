@@ -26,17 +26,24 @@ export function numaMapsText(p: Process): string {
     let anon = 0;
     let dirty = 0;
     let mapmax = 0;
-    const perNode = new Map<number, number>();
-    for (let x = v.start; x < v.end; x++) {
-      const f = p.frameAt(v, x);
-      if (f < 0) continue;
+    const counts = new Float64Array(1024); // MAX_NUMNODES
+    const { flags, mapcount, node } = fr;
+    const ap = v.anon ? v.anon.pages : null;
+    const fp = v.file ? v.file.pages : null;
+    const mapped = v.mapped;
+    for (let i = 0; i < v.pages; i++) {
+      let f = ap ? ap[v.anonOff + i]! : 0;
+      if (f === 0 && fp && mapped![i]) f = fp[v.filePgoff + i]!;
+      if (f <= 0) continue;
       pages++;
-      if (fr.flags[f]! & PG_ANON) anon++;
-      if (fr.flags[f]! & PG_DIRTY) dirty++;
-      mapmax = Math.max(mapmax, fr.mapcount[f]!);
-      const n = fr.node[f]!;
-      perNode.set(n, (perNode.get(n) ?? 0) + 1);
+      const fl = flags[f]!;
+      if (fl & PG_ANON) anon++;
+      if (fl & PG_DIRTY) dirty++;
+      if (mapcount[f]! > mapmax) mapmax = mapcount[f]!;
+      counts[node[f]!]!++;
     }
+    const perNode = new Map<number, number>();
+    counts.forEach((c, n) => c && perNode.set(n, c));
     if (pages > 0) {
       if (anon) line += ` anon=${anon}`;
       if (dirty) line += ` dirty=${dirty}`;

@@ -1,10 +1,15 @@
 /**
  * Backing objects: anonymous memory, shmem/tmpfs inodes (MAP_SHARED|MAP_ANONYMOUS, SysV shm)
- * and regular files. Each maps its page indexes to frame ids (-1 = not present), so pages
+ * and regular files. Each maps its page indexes to frame ids (0 = not present), so pages
  * of an inode are shared by every mapping of it (kernel-model.md §1.3 "Shared policy",
  * "Page cache of regular files").
  */
 import type { Policy } from "../policy/types.js";
+
+/** A page-table slot with no page (frame ids start at 1, so a fresh zeroed array is empty). */
+export const NO_PAGE = 0;
+/** A slot mapping the shared zero page (read fault on untouched private anonymous memory). */
+export const ZERO_PAGE = -1;
 
 /** What backs a mapping. */
 export type ObjectKind = "anon" | "shmem" | "file";
@@ -21,7 +26,7 @@ export interface SharedPolicyRange {
  *
  * @example
  * const o = new MemObject("shmem", 4096, 17, "/dev/shm/x");
- * o.pages[0]; // -1, not present
+ * o.pages[0]; // 0 (NO_PAGE), not present
  */
 export class MemObject {
   readonly kind: ObjectKind;
@@ -31,8 +36,14 @@ export class MemObject {
   readonly ino: number;
   /** File name, or a label such as "SYSV00000000". */
   readonly name: string;
-  /** Frame id per page index, -1 when not present. */
+  /** Frame id per page index: NO_PAGE (0) when not present, ZERO_PAGE (-1) for the zero page. */
   readonly pages: Int32Array;
+  /**
+   * Lowest and highest+1 page index ever populated: indexes outside [populatedLo, populatedHi)
+   * are known to be absent without scanning (a fresh 64 GiB mapping is faulted in one run).
+   */
+  populatedLo = Infinity;
+  populatedHi = -Infinity;
   /** The shared-policy tree of a shmem inode: sorted, non-overlapping ranges (§1.3). */
   sharedPolicy: SharedPolicyRange[] = [];
 
@@ -41,7 +52,19 @@ export class MemObject {
     this.size = size;
     this.ino = ino;
     this.name = name;
-    this.pages = pages ?? new Int32Array(size).fill(-1);
+    this.pages = pages ?? new Int32Array(size);
+    if (pages) this.markPopulated(0, size);
+  }
+
+  /** Records that [a, b) may hold pages. */
+  markPopulated(a: number, b: number): void {
+    if (a < this.populatedLo) this.populatedLo = a;
+    if (b > this.populatedHi) this.populatedHi = b;
+  }
+
+  /** True when no page in [a, b) can be present. */
+  knownEmpty(a: number, b: number): boolean {
+    return b <= this.populatedLo || a >= this.populatedHi;
   }
 
   /**

@@ -15,9 +15,9 @@ function pageCounts(k: Kernel): { anon: Float64Array; file: Float64Array; shmem:
   const thp = new Float64Array(w);
   const { node, flags } = k.frames;
   for (let f = 0; f < node.length; f++) {
-    const n = node[f]!;
-    if (n < 0) continue;
     const fl = flags[f]!;
+    if (fl === 0) continue;
+    const n = node[f]!;
     if (fl & PG_ANON) anon[n]!++;
     if (fl & PG_SHMEM) shmem[n]!++;
     if (fl & (PG_FILE | PG_SHMEM)) file[n]!++;

@@ -7,13 +7,13 @@ import { PAGE_SIZE, parseSize, sizeToPages } from "../core/units.js";
 import type { Size } from "../core/units.js";
 import type { Nodemask, Policy } from "../policy/types.js";
 import type { Cpuset } from "./cpuset.js";
-import { faultVma, ZERO_PAGE } from "./fault.js";
+import { faultVma } from "./fault.js";
 import type { FaultTask } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import { AddressSpace } from "./mm.js";
 import type { ModeArg, NodesArg } from "./mpol.js";
 import { numaMapsText } from "./numamaps.js";
-import { MemObject } from "./objects.js";
+import { MemObject, NO_PAGE, ZERO_PAGE } from "./objects.js";
 import { SegfaultError } from "./signals.js";
 import { sysGetMempolicy, sysSetMempolicy, sysSetMempolicyHomeNode } from "./syscalls/policy.js";
 import type { GetMempolicyOptions, GetMempolicyResult } from "./syscalls/policy.js";
@@ -220,23 +220,29 @@ export class Process implements FaultTask {
     if (!v) return -1;
     const f = this.frameAt(v, vpn);
     if (f === ZERO_PAGE) return this.kernel.topo.memoryNodes[0]!;
-    return f >= 0 ? this.kernel.frames.node[f]! : -1;
+    return f > 0 ? this.kernel.frames.node[f]! : -1;
   }
 
-  /** The frame mapped at a vpn of a VMA: anon first, then the mapped file page; -1 if none. */
+  /** The frame mapped at a vpn of a VMA: anon first (or ZERO_PAGE), then the mapped file page; NO_PAGE if none. */
   frameAt(v: Vma, vpn: number): number {
     if (v.anon) {
       const f = v.anon.pages[v.anonOff + vpn - v.start]!;
-      if (f !== -1) return f;
+      if (f !== NO_PAGE) return f;
     }
     if (v.file && v.mapped![vpn - v.start]) return v.file.pages[v.filePgoff + vpn - v.start]!;
-    return -1;
+    return NO_PAGE;
   }
 
   /** Resident pages (anon and mapped file/shmem pages) for OOM scoring. */
   rss(): number {
     let n = 0;
-    for (const v of this.mm.vmas) for (let x = v.start; x < v.end; x++) if (this.frameAt(v, x) >= 0) n++;
+    for (const v of this.mm.vmas) {
+      for (let i = 0; i < v.pages; i++) {
+        let f = v.anon ? v.anon.pages[v.anonOff + i]! : 0;
+        if (f === 0 && v.file && v.mapped![i]) f = v.file.pages[v.filePgoff + i]!;
+        if (f > 0) n++;
+      }
+    }
     return n;
   }
 
@@ -267,7 +273,7 @@ export class Process implements FaultTask {
         let copy = anonCopies.get(anon);
         if (!copy) {
           copy = new MemObject("anon", anon.size, 0, "", anon.pages.slice());
-          for (const f of copy.pages) if (f >= 0) fr.mapcount[f]!++;
+          for (const f of copy.pages) if (f > 0) fr.mapcount[f]!++;
           anonCopies.set(anon, copy);
         }
         anon = copy;

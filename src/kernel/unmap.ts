@@ -20,8 +20,8 @@ export function unmapRange(k: Kernel, mm: AddressSpace, s: number, e: number): v
       const pages = v.anon.pages;
       for (let i = v.anonOff; i < v.anonOff + v.pages; i++) {
         const f = pages[i]!;
-        pages[i] = -1;
-        if (f < 0) continue;
+        pages[i] = 0;
+        if (f <= 0) continue;
         if (--fr.mapcount[f]! === 0) {
           freed[fr.node[f]!]!++;
           fr.release(f);
@@ -32,7 +32,7 @@ export function unmapRange(k: Kernel, mm: AddressSpace, s: number, e: number): v
       for (let i = 0; i < v.pages; i++) {
         if (!v.mapped[i]) continue;
         const f = v.file.pages[v.filePgoff + i]!;
-        if (f >= 0) fr.mapcount[f]!--;
+        if (f > 0) fr.mapcount[f]!--;
       }
     }
   }

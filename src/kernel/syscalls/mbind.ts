@@ -7,7 +7,6 @@ import { SyscallError } from "../../core/errors.js";
 import { PAGE_SIZE } from "../../core/units.js";
 import { MBIND_FLAGS } from "../../policy/types.js";
 import type { Policy } from "../../policy/types.js";
-import { ZERO_PAGE } from "../fault.js";
 import type { Kernel } from "../kernel.js";
 import { migrateFrame } from "../migrate.js";
 import { copyNodemask, createPolicy, flagWord, modeWord, sanitizeMode } from "../mpol.js";
@@ -104,7 +103,7 @@ export function sysMbind(p: Process, addr: number, len: number, mode: ModeArg, n
     const b = Math.min(e, v.end);
     for (let x = a; x < b; x++) {
       const f = p.frameAt(v, x);
-      if (f < 0 || f === ZERO_PAGE) continue;
+      if (f <= 0) continue;
       if (user.includes(fr.node[f]!)) continue;
       if (!moving) {
         if (flags & STRICT) {

@@ -4,7 +4,6 @@
 import { ERRNO, SyscallError } from "../../core/errors.js";
 import { PAGE_SIZE } from "../../core/units.js";
 import { MBIND_FLAGS } from "../../policy/types.js";
-import { ZERO_PAGE } from "../fault.js";
 import { doMigratePages, migrateFrame } from "../migrate.js";
 import { copyNodemask, flagWord, MAX_NUMNODES } from "../mpol.js";
 import type { NodesArg } from "../mpol.js";
@@ -74,7 +73,7 @@ export function sysMovePages(p: Process, pid: number, pages: readonly number[], 
       continue;
     }
     const f = t.frameAt(v, vpn);
-    if (f < 0 || f === ZERO_PAGE) {
+    if (f <= 0) {
       status.push(-ERRNO.ENOENT);
       continue;
     }
