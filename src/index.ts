@@ -150,6 +150,7 @@ export type {
 } from "./workload/index.js";
 export { policy, PolicySetBuilder, validatePolicyAgainstWorkload, POLICY_FORMAT } from "./policy/policySet.js";
 export type { PolicySetSpec, PolicyArgs, TaskPolicySpec, VmaPolicySpec, WeightsSpec, SettingSpec, WorkloadNames } from "./policy/policySet.js";
+export { policyFromJSON, policyToJSON } from "./policy/policySetJson.js";
 
 // --- kernel ---
 export { boot } from "./kernel/boot.js";

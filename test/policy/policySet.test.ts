@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatPath, UsageError } from "../../src/core/errors.js";
+import { formatPath, ScenarioError, UsageError } from "../../src/core/errors.js";
+import { policyFromJSON, policyToJSON } from "../../src/policy/policySetJson.js";
 import { policy, validatePolicyAgainstWorkload } from "../../src/policy/policySet.js";
 import { workload } from "../../src/workload/workloadBuilder.js";
 
@@ -174,5 +175,53 @@ describe("validatePolicyAgainstWorkload", () => {
     ]);
     expect(issues[0]!.message).toBe('got "strem"; a policy can only name a process of the workload (stream, db). Fix: fix the name or add the process to the workload.');
     expect(issues[1]!.message).toBe('got "d"; process "stream" has no such region (it has a, b, c). Fix: name one of its regions.');
+  });
+});
+
+describe("policy set JSON", () => {
+  const pol = policy()
+    .kernel("v6.16")
+    .weights({ 0: 9, 1: 1 })
+    .numactl("stream", "-N 0 --weighted-interleave=0,1")
+    .taskPolicy("db", "MPOL_PREFERRED_MANY", [0], ["MPOL_F_NUMA_BALANCING"])
+    .mbind("db", "heap", "bind", [0, 1], ["MPOL_MF_MOVE"])
+    .sysctl("kernel.numa_balancing", 2)
+    .sysfs("/sys/kernel/mm/numa/demotion_enabled", "true")
+    .build();
+
+  it("round-trips: fromJSON(toJSON(p)) equals p", () => {
+    const text = policyToJSON(pol);
+    expect(policyFromJSON(text)).toEqual(pol);
+    expect(policyToJSON(policyFromJSON(JSON.parse(text)))).toBe(text);
+  });
+
+  it("reports every bad entry with its path", () => {
+    const bad: any = JSON.parse(policyToJSON(pol));
+    bad.weights.weights["1"] = 0;
+    bad.tasks[1].policy.mode = "MPOL_BLIND";
+    bad.tasks[0].policy.nodes = [0, 2];
+    bad.vmas[0].nodes = [];
+    bad.sysctls.push({ name: "nodots", value: 1 });
+    bad.extra = true;
+    let error: unknown;
+    try {
+      policyFromJSON(bad);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).issues.map((i) => [i.code, formatPath(i.path)])).toEqual([
+      ["unrecognized_key", "extra"],
+      ["invalid_value", "weights.weights"],
+      ["numactl_mismatch", "tasks[0].policy"],
+      ["invalid_value", "tasks[1].policy"],
+      ["invalid_value", "vmas[0]"],
+      ["invalid_value", "sysctls[1]"],
+    ]);
+  });
+
+  it("rejects text that is not JSON and a wrong format", () => {
+    expect(() => policyFromJSON("{")).toThrow(/not JSON/);
+    expect(() => policyFromJSON({ format: "tiersim.policy/9" })).toThrow(/format must be "tiersim.policy\/1"/);
   });
 });
