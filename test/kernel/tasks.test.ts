@@ -51,7 +51,7 @@ describe("fork and threads (§1.3)", () => {
     expect(t.mm).toBe(p.mm);
     const a = t.mmap(4 * P);
     t.touch(a, 4 * P);
-X
+    expect(countsAt(p.numaMaps(), a)).toEqual({ 1: 4 }); // t's BIND placed them; p's numa_maps prints p's policy
     expect(p.numaMaps()).toContain(`${a.toString(16)} default`);
   });
 });
