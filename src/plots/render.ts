@@ -128,9 +128,10 @@ export function rendererLaunchCount(): number {
 
 function getRenderer(): Promise<Renderer> {
   if (renderer === null) {
-    renderer = launch();
-    renderer.catch(() => {
-      renderer = null; // let the next render try again, e.g. after chromium was installed
+    const launching = launch();
+    renderer = launching;
+    launching.catch(() => {
+      if (renderer === launching) renderer = null; // the next render tries again, e.g. after chromium was installed
     });
   }
   return renderer;
