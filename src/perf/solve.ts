@@ -126,16 +126,22 @@ export function solvePerformance(input: PerformanceInput): PerformanceSolution {
   const R = p.models.length;
   const s: State = {
     latency: Float64Array.from(p.rest),
-    taskNs: Float64Array.from(p.baseNs),
+    taskNs: new Float64Array(p.baseNs.length),
     otherNs: new Float64Array(p.entryTask.length),
   };
-  for (let r = 0; r < R; r++) {
-    for (let k = p.entryStart[r]!; k < p.entryStart[r + 1]!; k++) s.taskNs[p.entryTask[k]!]! += p.entryWeight[k]! * s.latency[r]!;
-  }
+  recomputeTasks(p, s);
+  // Latencies after the two previous sweeps, for Aitken extrapolation.
+  const older = new Float64Array(R);
+  const previous = new Float64Array(R);
+  let accelerate = true;
+  let residualAtJump = Infinity;
+  let sinceJump = 0;
   let sweeps = 0;
   let residual = Infinity;
   while (sweeps < maxSweeps && residual > tol) {
     sweeps++;
+    older.set(previous);
+    previous.set(s.latency);
     residual = 0;
     for (let r = 0; r < R; r++) {
       if (p.entryStart[r] === p.entryStart[r + 1]) continue;
@@ -144,8 +150,40 @@ export function solvePerformance(input: PerformanceInput): PerformanceSolution {
       applyResource(p, s, r, value);
       residual = Math.max(residual, Math.abs(value - old) / (Math.abs(old) + 1));
     }
+    // Saturated nodes shared by several tasks couple tightly and Gauss-Seidel then creeps toward
+    // the fixed point geometrically. Every third sweep, jump each latency to the limit of its
+    // last three values; if the jumps stop paying off, go on without them.
+    if (++sinceJump >= 3 && residual > tol && accelerate) {
+      if (residual >= residualAtJump) accelerate = false;
+      else {
+        residualAtJump = residual;
+        sinceJump = 0;
+        extrapolate(p, s, older, previous);
+      }
+    }
   }
+  recomputeTasks(p, s);
   return report(p, s, sweeps, residual, residual <= tol);
+}
+
+/** Each task's mean access latency from scratch (incremental updates drift by rounding). */
+function recomputeTasks(p: Problem, s: State): void {
+  s.taskNs.set(p.baseNs);
+  for (let r = 0; r < p.models.length; r++) {
+    for (let k = p.entryStart[r]!; k < p.entryStart[r + 1]!; k++) s.taskNs[p.entryTask[k]!]! += p.entryWeight[k]! * s.latency[r]!;
+  }
+}
+
+/** Componentwise Aitken step where a latency moved the same way twice, by a shrinking amount. */
+function extrapolate(p: Problem, s: State, x0: Float64Array, x1: Float64Array): void {
+  for (let r = 0; r < p.models.length; r++) {
+    const d1 = x1[r]! - x0[r]!;
+    const d2 = s.latency[r]! - x1[r]!;
+    if (!(d1 * d2 > 0 && Math.abs(d2) < Math.abs(d1))) continue;
+    const q = d2 / d1;
+    s.latency[r] = Math.max(p.rest[r]!, s.latency[r]! + (d2 * q) / (1 - q));
+  }
+  recomputeTasks(p, s);
 }
 
 function report(p: Problem, s: State, sweeps: number, residual: number, converged: boolean): PerformanceSolution {

@@ -122,6 +122,46 @@ describe("solvePerformance: several tasks, links", () => {
   });
 });
 
+describe("solvePerformance: convergence", () => {
+  it("converges on 300 mixed inputs over every preset, to the same answer as a much tighter solve", () => {
+    // A fixed linear congruential stream: the cases are arbitrary but the same on every run.
+    let seed = 12345;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const machines = [presets.sprCxl(), presets.twoSocketCxl(), presets.xeonMaxFlat(), presets.optanePmem(), presets.grace()];
+    let worstSweeps = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const m = machines[trial % machines.length]!;
+      const cpus = m.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id);
+      const mems = m.nodes.filter((n) => n.memory !== null).map((n) => n.id);
+      const tasks = Array.from({ length: 1 + Math.floor(rnd() * 10) }, (): PerfTask => {
+        const w = mems.map(() => (rnd() < 0.4 ? 0 : rnd()));
+        if (w.every((x) => x === 0)) w[0] = 1;
+        const sum = w.reduce((a, b) => a + b, 0);
+        const traffic: Record<number, number> = {};
+        mems.forEach((id, i) => w[i]! > 0 && (traffic[id] = w[i]! / sum));
+        return {
+          node: cpus[Math.floor(rnd() * cpus.length)]!,
+          threads: Math.floor(rnd() * 64),
+          mlp: [1, 6, 15, 100, 1000][Math.floor(rnd() * 5)]!,
+          computeNsPerAccess: rnd() < 0.5 ? 0 : rnd() * 500,
+          readShare: rnd() < 0.3 ? 1 : rnd(),
+          nonTemporalStores: rnd() < 0.3,
+          traffic,
+        };
+      });
+      const s = solvePerformance({ topology: m, tasks });
+      const tight = solvePerformance({ topology: m, tasks, tolerance: 1e-13, maxSweeps: 5000 });
+      expect(s.converged).toBe(true);
+      worstSweeps = Math.max(worstSweeps, s.sweeps);
+      s.tasks.forEach((t, i) => {
+        const want = tight.tasks[i]!.accessesPerSec;
+        expect(Math.abs(t.accessesPerSec - want)).toBeLessThanOrEqual(1e-6 * want + 1e-9);
+      });
+    }
+    expect(worstSweeps).toBeLessThan(100);
+  });
+});
+
 /** Ten tasks on both sockets spreading over all four nodes in different proportions. */
 function mixedTasks(count: number): PerfTask[] {
   return Array.from({ length: count }, (_, i): PerfTask => {
