@@ -134,7 +134,7 @@ describe("solvePerformance: convergence", () => {
       const cpus = m.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id);
       const mems = m.nodes.filter((n) => n.memory !== null).map((n) => n.id);
       const tasks = Array.from({ length: 1 + Math.floor(rnd() * 10) }, (): PerfTask => {
-        const w = mems.map(() => (rnd() < 0.4 ? 0 : rnd()));
+        const w: number[] = mems.map(() => (rnd() < 0.4 ? 0 : rnd()));
         if (w.every((x) => x === 0)) w[0] = 1;
         const sum = w.reduce((a, b) => a + b, 0);
         const traffic: Record<number, number> = {};
