@@ -135,7 +135,7 @@ describe("solvePerformance: convergence", () => {
       const mems = m.nodes.filter((n) => n.memory !== null).map((n) => n.id);
       const tasks = Array.from({ length: 1 + Math.floor(rnd() * 10) }, (): PerfTask => {
         const w: number[] = mems.map(() => (rnd() < 0.4 ? 0 : rnd()));
-        if (w.every((x) => x === 0)) w[0] = 1;
+        if (!w.some((x) => x > 0)) w[0] = 1;
         const sum = w.reduce((a, b) => a + b, 0);
         const traffic: Record<number, number> = {};
         mems.forEach((id, i) => w[i]! > 0 && (traffic[id] = w[i]! / sum));
