@@ -71,8 +71,9 @@ export function topologyDiagram(nodes: ColumnTable, links: ColumnTable, options:
   const placed = nodeRows.map((n) => ({ node: n.node, socket: n.socket, tier: n.tier, hasMemory: n.kind !== null }));
   const lanes = Math.max(0, ...laned.map((l) => l.lane + 1));
   // ~7 px per character at 12 px DejaVu Sans; the width does not depend on the subtitle.
+  const strip = laned.some((l) => l.lane < 0);
   const subtitle = options.subtitle ? wrapText(options.subtitle, Math.floor((layoutTopology(placed, lanes).width - 32) / 7)) : [];
-  const layout = layoutTopology(placed, lanes, subtitle.length);
+  const layout = layoutTopology(placed, lanes, subtitle.length, strip);
   const Y = (top: number): number => layout.height - top;
   const shapes: Partial<Shape>[] = [];
   const annotations: Partial<Annotation>[] = [];
@@ -250,7 +251,7 @@ function drawInterconnects(links: readonly LanedLink[], layout: TopologyLayout, 
       text((lc + rc) / 2, layout.headerTop + 10, linkLabel("interconnect", link), { font: { size: 11, color: LINK_COLOR.interconnect } });
     } else {
       const y = layout.laneY - (lane + 0.5) * SIZES.lane;
-      const top = layout.headerTop + 24;
+      const top = l.top;
       shapes.push({ type: "path", path: `M ${lc},${Y(top)} L ${lc},${Y(y)} L ${rc},${Y(y)} L ${rc},${Y(top)}`, line: style, layer: "below" });
       text((lc + rc) / 2, y, linkLabel("interconnect", link), { font: { size: 11, color: LINK_COLOR.interconnect }, bgcolor: "#ffffff" });
     }

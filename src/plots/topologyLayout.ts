@@ -63,7 +63,10 @@ export const SIZES = {
   title: 52,
   subtitleLine: 18,
   lane: 26,
-  header: 64,
+  /** Socket frame top to the first row: the socket name lives here. */
+  header: 40,
+  /** Above the frames, for labels of interconnects between adjacent sockets. */
+  labelStrip: 24,
   rowHeight: 150,
   /** Room above a box in its row: where link labels go. */
   aboveBox: 46,
@@ -80,12 +83,13 @@ export const SIZES = {
 
 /**
  * Places rows, socket bands and boxes. `lanes` is how many interconnect lanes to reserve above
- * the socket headers, `subtitleLines` how many lines of subtitle go under the title.
+ * the socket headers, `subtitleLines` how many lines of subtitle go under the title, and
+ * `labelStrip` whether interconnects between adjacent sockets need a label strip above the frames.
  *
  * @example
  * layoutTopology([{ node: 0, socket: 0, tier: 4, hasMemory: true }], 0).boxes.get(0) // { node: 0, left: ..., ... }
  */
-export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subtitleLines = 0): TopologyLayout {
+export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subtitleLines = 0, labelStrip = true): TopologyLayout {
   const S = SIZES;
   const rowKey = (n: LayoutNode): LayoutRow["key"] => (n.tier !== null ? n.tier : n.hasMemory ? "offline" : "cpu");
   const order = (k: LayoutRow["key"]): number => (k === "cpu" ? -Infinity : k === "offline" ? Infinity : k);
@@ -101,7 +105,8 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subt
   const width = Math.max(S.minWidth, S.left + contentWidth + S.right);
   const laneY = S.title + subtitleLines * S.subtitleLine + lanes * S.lane;
   const headerTop = laneY + (lanes > 0 ? 8 : 0);
-  const rowsTop = headerTop + S.header;
+  const frameTop = headerTop + (labelStrip ? S.labelStrip : 0);
+  const rowsTop = frameTop + S.header;
   const rows: LayoutRow[] = keys.map((key, i) => {
     const top = rowsTop + i * S.rowHeight;
     return { key, top, bottom: top + S.rowHeight, center: top + S.aboveBox + S.boxHeight / 2 };
@@ -115,7 +120,7 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subt
   let x = S.left + (width - S.right - S.left - contentWidth) / 2;
   for (const socket of socketIds) {
     const w = bandWidth(socket);
-    sockets.push({ socket, left: x, right: x + w, top: headerTop + 24, bottom: rowsBottom - 8 });
+    sockets.push({ socket, left: x, right: x + w, top: frameTop, bottom: rowsBottom - 8 });
     const center = x + w / 2;
     for (const row of rows) {
       const members = cell(row.key, socket);
@@ -128,7 +133,7 @@ export function layoutTopology(nodes: readonly LayoutNode[], lanes: number, subt
     }
     x += w + S.socketGap;
   }
-  return { width, height, rows, sockets, boxes, headerY: headerTop + 44, headerTop, laneY };
+  return { width, height, rows, sockets, boxes, headerY: frameTop + 20, headerTop, laneY };
 }
 
 /**

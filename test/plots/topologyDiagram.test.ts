@@ -38,7 +38,7 @@ describe("plots.topologyDiagram", () => {
   });
 
   it("keeps nodes of a socket inside its frame", () => {
-    const layout = layoutTopology(nodesTable(kt).objects().map((n: any) => ({ node: n.node, socket: n.socket, tier: n.tier, hasMemory: n.kind !== null })), 0, 1);
+    const layout = layoutTopology(nodesTable(kt).objects().map((n: any) => ({ node: n.node, socket: n.socket, tier: n.tier, hasMemory: n.kind !== null })), 0, 1, true);
     for (const n of spec.nodes) {
       const box = layout.boxes.get(n.id)!;
       const frame = layout.sockets.find((s) => s.socket === n.socket)!;
