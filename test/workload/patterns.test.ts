@@ -160,10 +160,18 @@ describe("pattern traits", () => {
     expect(patternPerf({ type: "coldHog" })).toBeNull();
   });
 
-  it("permutation is a permutation", () => {
-    const perm = permutation(1000, rng());
-    expect(new Set(perm).size).toBe(1000);
-    expect(Math.max(...perm)).toBe(999);
+  it("the scatter permutation is a bijection of 0..n-1 for any n, and depends on the seed", () => {
+    for (const n of [1, 2, 3, 5, 1000, 65_537]) {
+      const perm = permutation(n, rng());
+      expect(new Set(perm).size).toBe(n);
+      expect(perm.reduce((m, x) => Math.max(m, x), 0)).toBe(n - 1);
+    }
+    expect(permutation(1000, rng(1))).toEqual(permutation(1000, rng(1)));
+    expect(permutation(1000, rng(1))).not.toEqual(permutation(1000, rng(2)));
+    // Not the identity, and spread: the first 100 indexes land all over the range.
+    const head = Array.from(permutation(10_000, rng()).subarray(0, 100));
+    expect(head.filter((x) => x < 5000).length).toBeGreaterThan(30);
+    expect(head.filter((x) => x >= 5000).length).toBeGreaterThan(30);
   });
 
   it("weights for 4M pages (16 GiB) take well under a second", () => {

@@ -15,7 +15,7 @@
 import type { Random } from "../../core/random.js";
 import type { Checker } from "../check.js";
 import type { KvCachePattern, PatternDefinition } from "./types.js";
-import { permutation } from "./weights.js";
+import { IndexPermutation } from "./weights.js";
 
 /**
  * The number of hot pages a kvCache pattern marks in a region of `pages` pages.
@@ -70,9 +70,9 @@ export const kvCachePattern: PatternDefinition<KvCachePattern> = {
       w.fill(coldW, hot);
       return w;
     }
-    w.fill(coldW);
-    const perm = permutation(pages, random.fork("scatter"));
-    for (let i = 0; i < hot; i++) w[perm[i]!] = hotW;
+    // The permutation is a bijection, so exactly `hot` pages map below `hot`.
+    const rankOf = new IndexPermutation(pages, random.fork("scatter"));
+    for (let i = 0; i < pages; i++) w[i] = rankOf.at(i) < hot ? hotW : coldW;
     return w;
   },
 };

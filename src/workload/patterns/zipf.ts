@@ -9,7 +9,7 @@ import type { Random } from "../../core/random.js";
 import type { Checker } from "../check.js";
 import type { PatternDefinition, ZipfPattern } from "./types.js";
 import { PMBENCH_PERF, PMBENCH_READ_SHARE } from "./uniform.js";
-import { normalizeInPlace, scatter } from "./weights.js";
+import { IndexPermutation, normalizeInPlace } from "./weights.js";
 
 /**
  * The Zipf random pattern.
@@ -38,8 +38,12 @@ export const zipfPattern: PatternDefinition<ZipfPattern> = {
   perf: PMBENCH_PERF,
   weights(p, pages, random: Random): Float64Array {
     const w = new Float64Array(pages);
-    for (let r = 0; r < pages; r++) w[r] = Math.pow(r + 1, -p.exponent);
-    normalizeInPlace(w);
-    return p.scatter ? scatter(w, random.fork("scatter")) : w;
+    if (p.scatter) {
+      const rankOf = new IndexPermutation(pages, random.fork("scatter"));
+      for (let i = 0; i < pages; i++) w[i] = Math.pow(rankOf.at(i) + 1, -p.exponent);
+    } else {
+      for (let r = 0; r < pages; r++) w[r] = Math.pow(r + 1, -p.exponent);
+    }
+    return normalizeInPlace(w);
   },
 };
