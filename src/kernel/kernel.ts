@@ -10,6 +10,8 @@ import type { KernelTopology } from "../topology/types.js";
 import { Buddy } from "./allocator.js";
 import type { MemContext } from "./alloc.js";
 import { Cpusets } from "./cpuset.js";
+import { execCommand, numactlHardware } from "./exec.js";
+import type { ExecOptions, ExecResult } from "./exec.js";
 import type { FaultContext } from "./fault.js";
 import { FrameTable } from "./frames.js";
 import { MemObject } from "./objects.js";
@@ -185,6 +187,27 @@ export class Kernel implements MemContext, FaultContext {
    */
   meminfo(): Record<number, NodeMeminfo> {
     return meminfo(this);
+  }
+
+  /**
+   * Starts a command line as a new process; a leading `numactl ...` sets the task policy and
+   * CPU binding numactl would (set_mempolicy errors surface as SyscallError).
+   *
+   * @example
+   * const { process } = k.exec("numactl --weighted-interleave=0,2 ./stream");
+   */
+  exec(commandLine: string | readonly string[], opts: ExecOptions = {}): ExecResult {
+    return execCommand(this, commandLine, opts);
+  }
+
+  /**
+   * `numactl --hardware` output for this machine.
+   *
+   * @example
+   * console.log(k.numactlHardware());
+   */
+  numactlHardware(): string {
+    return numactlHardware(this);
   }
 
   /** The OOM killer (§1.8 step 3); see MemContext.outOfMemory. */

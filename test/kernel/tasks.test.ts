@@ -130,3 +130,25 @@ describe("cpusets (§2.6)", () => {
     expect(p.getMempolicy().nodes).toEqual([1]);
   });
 });
+
+describe("exec with numactl", () => {
+  it("applies numactl's policy and CPU binding to the new process", () => {
+    const k = tinyKernel();
+    const { process: p, cpusAllowed } = k.exec("numactl --cpunodebind=1 --interleave=0,2 ./app");
+    expect(cpusAllowed).toEqual([2, 3]);
+    expect(p.cpu).toBe(2);
+    expect(p.getMempolicy()).toMatchObject({ modeName: "MPOL_INTERLEAVE", nodes: [0, 2] });
+    const b = k.exec("numactl -b -m 0-1 ./app").process;
+    expect(b.getMempolicy()).toMatchObject({ modeName: "MPOL_BIND", modeFlags: ["MPOL_F_NUMA_BALANCING"], nodes: [0, 1] });
+    expect(k.exec("./plain").process.getMempolicy().modeName).toBe("MPOL_DEFAULT");
+  });
+
+  it("numactl --hardware", () => {
+    const k = tinyKernel();
+    const text = k.numactlHardware();
+    expect(text.split("\n")[0]).toBe("available: 3 nodes (0-2)");
+    expect(text).toContain("node 2 cpus:\n");
+    expect(text).toContain("node 0 cpus: 0 1\n");
+    expect(text).toMatch(/node distances:\nnode   0   1   2 \n  0:  10 /);
+  });
+});
