@@ -105,7 +105,7 @@ export type { MempolicyReport } from "./policy/report.js";
 
 // --- workload ---
 export { workload, WorkloadBuilder, ProcessBuilder, workloadFromJSON, workloadToJSON, validateWorkload, WORKLOAD_FORMAT } from "./workload/index.js";
-export { pageWeights, isSequential, defaultReadShare, patternPerf, PATTERN_TYPES, DEFAULT_PERF } from "./workload/index.js";
+export { pageWeights, isSequential, defaultReadShare, patternPerf, hotPageMask, PATTERN_TYPES, DEFAULT_PERF } from "./workload/index.js";
 export { streamTraffic, streamArrayUse, STREAM_KERNELS, STREAM_ELEMENT_BYTES, kvHotPages, MLC_MIXES } from "./workload/index.js";
 export type {
   WorkloadSpec,

@@ -28,6 +28,7 @@ export type { StreamTraffic } from "./patterns/stream.js";
 export { kvHotPages } from "./patterns/kvCache.js";
 export { MLC_MIXES } from "./patterns/mlc.js";
 export { DEFAULT_PERF } from "./defaults.js";
+export { hotPageMask } from "./hotPages.js";
 export type {
   PatternSpec,
   PatternType,
