@@ -26,7 +26,12 @@ import { latencyOf, prepareDefaultShape, type PreparedLatency } from "./curves.j
  */
 export const LINK_QUEUE_FLOOR_NS: number = 40;
 
-/** One link crossed by an access; `readDirection` is the direction its read data travels. */
+/**
+ * One link crossed by an access; `readDirection` is the direction its read data travels.
+ *
+ * @example
+ * { link: 0, readDirection: 0 } // spec.links[0], reads flowing toward its `from` end
+ */
 export interface LinkCrossing {
   /** Index of the link in `TopologySpec.links`. */
   readonly link: number;
@@ -34,7 +39,12 @@ export interface LinkCrossing {
   readonly readDirection: 0 | 1;
 }
 
-/** The route from a CPU node to a memory node: links crossed and the fixed latency they add. */
+/**
+ * The route from a CPU node to a memory node: links crossed and the fixed latency they add.
+ *
+ * @example
+ * linkPath(presets.twoSocketCxl(), 1, 0) // { crossings: [{ link: 2, readDirection: 1 }], fixedLatencyNs: 70 }
+ */
 export interface LinkPath {
   readonly crossings: readonly LinkCrossing[];
   /** Latency added to every access on this route, ns (interconnect hops). */

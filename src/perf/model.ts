@@ -73,7 +73,10 @@ export interface TaskPerformance {
   readonly trafficGBps: number;
   readonly readGBps: number;
   readonly writeGBps: number;
-  /** Mean latency of an access: traffic-weighted node latency plus links, ns. */
+  /**
+   * Mean memory latency of an access, ns: traffic-weighted node latency plus route latency and
+   * link queueing. Compute time is not included: accessesPerSec = threads x MLP / (compute + this).
+   */
   readonly latencyNs: number;
   /** Accesses per second of one thread. */
   readonly perThreadAccessesPerSec: number;

@@ -18,7 +18,12 @@ import { CACHE_LINE_BYTES, type PerfTask, type PerformanceInput } from "./model.
 /** How far traffic fractions may stray from summing to 1 (float noise from weight ratios). */
 const FRACTION_SLACK = 1e-6;
 
-/** The flattened problem; arrays indexed by task or resource, entries grouped by resource. */
+/**
+ * The flattened problem; arrays indexed by task or resource, entries grouped by resource.
+ *
+ * @example
+ * const p = buildProblem(input); p.entryTask.subarray(p.entryStart[0], p.entryStart[1]) // tasks using node 0
+ */
 export interface Problem {
   readonly spec: TopologySpec;
   readonly names: readonly string[];
@@ -28,6 +33,8 @@ export interface Problem {
   readonly inFlight: Float64Array;
   /** compute + fixed route latency per access, ns. */
   readonly baseNs: Float64Array;
+  /** Compute time per access, ns (part of baseNs; reported apart from memory latency). */
+  readonly computeNs: Float64Array;
   /** Lines read / written per access (write-allocate included). */
   readonly readLines: Float64Array;
   readonly writeLines: Float64Array;
@@ -107,6 +114,7 @@ export function buildProblem(input: PerformanceInput): Problem {
   const threads = Float64Array.from(input.tasks, (t) => t.threads);
   const inFlight = new Float64Array(T);
   const baseNs = new Float64Array(T);
+  const computeNs = Float64Array.from(input.tasks, (t) => t.computeNsPerAccess ?? 0);
   const readLines = new Float64Array(T);
   const writeLines = new Float64Array(T);
   // Dense resource x task tables first (small: tens of resources, tens of tasks), compressed
@@ -135,7 +143,7 @@ export function buildProblem(input: PerformanceInput): Problem {
     const waitWrite = 1 - rs;
     const rdGB = (readLines[i]! * CACHE_LINE_BYTES) / 1e9;
     const wrGB = (writeLines[i]! * CACHE_LINE_BYTES) / 1e9;
-    let base = t.computeNsPerAccess ?? 0;
+    let base = computeNs[i]!;
     for (const [key, f] of Object.entries(t.traffic) as [string, number][]) {
       if (f === 0) continue;
       const mem = Number(key);
@@ -173,5 +181,5 @@ export function buildProblem(input: PerformanceInput): Problem {
   entryStart[R] = k;
   const names = input.tasks.map((t, i) => t.name ?? `task${i}`);
   const cpuNodes = input.tasks.map((t) => t.node);
-  return { spec, names, cpuNodes, threads, inFlight, baseNs, readLines, writeLines, memoryNodes, models, rest, entryStart, entryTask, entryWeight, entryRead, entryWrite };
+  return { spec, names, cpuNodes, threads, inFlight, baseNs, computeNs, readLines, writeLines, memoryNodes, models, rest, entryStart, entryTask, entryWeight, entryRead, entryWrite };
 }

@@ -210,7 +210,7 @@ function report(p: Problem, s: State, sweeps: number, residual: number, converge
       trafficGBps: gb(p.readLines[i]! + p.writeLines[i]!),
       readGBps: gb(p.readLines[i]!),
       writeGBps: gb(p.writeLines[i]!),
-      latencyNs: s.taskNs[i]!,
+      latencyNs: s.taskNs[i]! - p.computeNs[i]!,
       perThreadAccessesPerSec: p.threads[i]! > 0 ? rate / p.threads[i]! : 0,
     };
   });
