@@ -15,6 +15,8 @@ export const PG_THP = 4;
 export const PG_SHMEM = 8;
 /** Frame flag: page-cache page of a regular file. */
 export const PG_FILE = 16;
+/** Frame flag: kernel memory (vmalloc), not mapped into user space. */
+export const PG_KERNEL = 32;
 
 const INITIAL_CAPACITY = 1 << 16;
 

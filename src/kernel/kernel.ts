@@ -8,6 +8,7 @@ import type { Size } from "../core/units.js";
 import type { Nodemask } from "../policy/types.js";
 import type { KernelTopology } from "../topology/types.js";
 import { Buddy } from "./allocator.js";
+import { vfreePages, vmallocPages } from "./bulk.js";
 import type { MemContext } from "./alloc.js";
 import { Cpusets } from "./cpuset.js";
 import { execCommand, numactlHardware } from "./exec.js";
@@ -208,6 +209,27 @@ export class Kernel implements MemContext, FaultContext {
    */
   numactlHardware(): string {
     return numactlHardware(this);
+  }
+
+  /**
+   * vmalloc from a task's context: bulk allocation under its task policy (§1.7). Returns the
+   * area (its `size` is the pages obtained, fewer when memory ran out).
+   *
+   * @example
+   * const area = k.vmalloc(p, "64MiB");
+   */
+  vmalloc(task: Process, size: Size): MemObject {
+    return vmallocPages(this, task, sizeToPages(size));
+  }
+
+  /**
+   * vfree: returns a vmalloc area's pages.
+   *
+   * @example
+   * k.vfree(area);
+   */
+  vfree(area: MemObject): void {
+    vfreePages(this, area);
   }
 
   /** The OOM killer (§1.8 step 3); see MemContext.outOfMemory. */

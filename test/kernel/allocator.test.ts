@@ -91,3 +91,29 @@ describe("buddy allocator (§1.8)", () => {
     expect(countsAt(p.numaMaps(), a)).toEqual({ 0: 1010, 1: 990 });
   });
 });
+
+describe("bulk allocation (§1.7)", () => {
+  it("interleave: per = N / k with the extra pages on the first nodes of the round robin", () => {
+    const k = tinyKernel();
+    const p = k.spawn({ cpu: 0 });
+    p.setMempolicy("MPOL_INTERLEAVE", [0, 1, 2]);
+    const area = k.vmalloc(p, 10 * P);
+    const nodes = [...area.pages].map((f) => k.frames.node[f]);
+    expect(nodes).toEqual([0, 0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    expect(p.getMempolicy({ flags: "MPOL_F_NODE" }).node).toBe(0); // the round robin wrapped
+    k.vfree(area);
+    expect([...k.buddy.free.slice(0, 3)]).toEqual([1000, 1000, 1000]);
+  });
+
+  it("weighted: 13 pages at 5:1 = 11 on node 0, 2 on node 1, resuming mid-weight", () => {
+    const k = tinyKernel();
+    k.sysfs.write("/sys/kernel/mm/mempolicy/weighted_interleave/node0", 5);
+    const p = k.spawn({ cpu: 0 });
+    p.setMempolicy("MPOL_WEIGHTED_INTERLEAVE", [0, 1]);
+    const area = k.vmalloc(p, 13 * P);
+    const per = [0, 0];
+    for (const f of area.pages) per[k.frames.node[f]!]!++;
+    expect(per).toEqual([11, 2]);
+    expect([p.ilPrev, p.ilWeight]).toEqual([0, 4]);
+  });
+});
