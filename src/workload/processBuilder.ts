@@ -191,7 +191,13 @@ export class ProcessBuilder {
     ck.name([], name, "a region name", 'pass e.g. "heap"');
     throwFirst(ck, this.#what("region() name"));
     const sizeBytes = regionSize(this.#what(`region("${name}") size`), options.size);
-    const region: RegionSpec = { name, kind: options.kind ?? "anon", sizeBytes, file: options.file ?? null, thp: options.thp ?? false };
+    const kind = options.kind ?? "anon";
+    const file = options.file ?? null;
+    if (!["anon", "shmem", "file"].includes(kind)) ck.add([], "invalid_value", kind, 'a region kind is "anon", "shmem" or "file"', 'pass kind: "shmem"');
+    else if (kind === "file" && file === null) ck.add([], "missing_file", file, "a file region maps a named file", 'pass file: "/data/input.bin"');
+    else if (kind === "anon" && file !== null) ck.add([], "invalid_value", file, "anonymous memory has no file", 'use kind: "shmem" to share it by name');
+    throwFirst(ck, this.#what(`region("${name}")`));
+    const region: RegionSpec = { name, kind, sizeBytes, file, thp: options.thp ?? false };
     return this.#next({ regions: [...this.#s.regions, region] });
   }
 
