@@ -224,6 +224,9 @@ export function latencyOf(p: PreparedLatency, bandwidthGBps: number, readShare: 
 }
 
 function memoryOf(node: NodeSpec | MemorySpec, what: string): MemorySpec {
+  if (node === null || typeof node !== "object") {
+    throw new UsageError({ what, value: node, rule: "must be a node of a topology or its memory", fix: "pass e.g. presets.sprCxl().nodes[0]" });
+  }
   if ("idleLatencyNs" in node) return node;
   if (node.memory === null) {
     throw new UsageError({

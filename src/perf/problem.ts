@@ -99,6 +99,10 @@ export function buildProblem(input: PerformanceInput): Problem {
     fail("input.topology", spec, "must be a TopologySpec with nodes and links", "pass a built topology, e.g. presets.sprCxl()");
   }
   if (!Array.isArray(input.tasks)) fail("input.tasks", input.tasks, "must be an array of tasks", "pass tasks: [] or a list of { node, threads, readShare, traffic }");
+  if (input.tolerance !== undefined) checkNumber(input.tolerance, "input.tolerance", 0, "the tolerance is a relative change and must be a number > 0", "omit it for the default 1e-8", true);
+  if (input.maxSweeps !== undefined && !(Number.isInteger(input.maxSweeps) && input.maxSweeps >= 1)) {
+    fail("input.maxSweeps", input.maxSweeps, "the sweep cap must be a whole number >= 1", "omit it for the default 500");
+  }
   const byId = new Map(spec.nodes.map((n) => [n.id, n] as const));
   input.tasks.forEach((t, i) => checkTask(spec, t, `tasks[${i}]`, byId));
 

@@ -79,5 +79,6 @@ describe("loadedLatency", () => {
     expect(() => loadedLatency(spr, 10, 1.5)).toThrow(/readShare.*1\.5.*0\.\.1/);
     expect(() => loadedLatency(spr, -1, 1)).toThrow(/bandwidthGBps\): got -1/);
     expect(() => peakBandwidth({ id: 3, socket: 0, cpus: [1], memory: null }, 1)).toThrow(/memoryless/);
+    expect(() => loadedLatency(undefined as never, 1, 1)).toThrow(/loadedLatency\(node\): got undefined/);
   });
 });

@@ -181,6 +181,12 @@ function mixedTasks(count: number): PerfTask[] {
 }
 
 describe("solvePerformance: bad input", () => {
+  it("rejects a bad tolerance or sweep cap", () => {
+    const tasks = [{ node: 0, threads: 1, readShare: 1, traffic: { 0: 1 } }];
+    expect(() => solvePerformance({ topology: two, tasks, tolerance: 0 })).toThrow(/input\.tolerance: got 0/);
+    expect(() => solvePerformance({ topology: two, tasks, maxSweeps: 0 })).toThrow(/input\.maxSweeps: got 0/);
+  });
+
   const base: PerfTask = { node: 0, threads: 8, readShare: 1, traffic: { 0: 1 } };
   const bad = (task: Partial<PerfTask>) => () => solvePerformance({ topology: two, tasks: [base, { ...base, ...task }] });
   it.each([
@@ -193,6 +199,8 @@ describe("solvePerformance: bad input", () => {
     ["a CPU-less node", { node: 2 }, /tasks\[1\]\.node: got 2; node 2 has no CPUs/],
     ["MLP of zero", { mlp: 0 }, /tasks\[1\]\.mlp: got 0/],
     ["negative compute", { computeNsPerAccess: -5 }, /tasks\[1\]\.computeNsPerAccess/],
+    ["fractional threads", { threads: 2.5 }, /tasks\[1\]\.threads: got 2\.5/],
+    ["a negative traffic fraction", { traffic: { 0: 1.5, 1: -0.5 } }, /tasks\[1\]\.traffic\[1\]: got -0\.5; a traffic fraction must be a number >= 0/],
   ])("rejects %s with a UsageError naming value, rule and fix", (_, task, message) => {
     expect(bad(task as Partial<PerfTask>)).toThrow(UsageError);
     expect(bad(task as Partial<PerfTask>)).toThrow(message);
