@@ -151,6 +151,8 @@ export type {
 export { policy, PolicySetBuilder, validatePolicyAgainstWorkload, POLICY_FORMAT } from "./policy/policySet.js";
 export type { PolicySetSpec, PolicyArgs, TaskPolicySpec, VmaPolicySpec, WeightsSpec, SettingSpec, WorkloadNames } from "./policy/policySet.js";
 export { policyFromJSON, policyToJSON } from "./policy/policySetJson.js";
+export { checkPolicyFit } from "./policy/policyFit.js";
+export type { WorkloadFootprint } from "./policy/policyFit.js";
 
 // --- kernel ---
 export { boot } from "./kernel/boot.js";

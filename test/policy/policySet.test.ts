@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatPath, ScenarioError, UsageError } from "../../src/core/errors.js";
+import { checkPolicyFit } from "../../src/policy/policyFit.js";
 import { policyFromJSON, policyToJSON } from "../../src/policy/policySetJson.js";
 import { policy, validatePolicyAgainstWorkload } from "../../src/policy/policySet.js";
 import { workload } from "../../src/workload/workloadBuilder.js";
@@ -223,5 +224,40 @@ describe("policy set JSON", () => {
   it("rejects text that is not JSON and a wrong format", () => {
     expect(() => policyFromJSON("{")).toThrow(/not JSON/);
     expect(() => policyFromJSON({ format: "tiersim.policy/9" })).toThrow(/format must be "tiersim.policy\/1"/);
+  });
+});
+
+describe("checkPolicyFit", () => {
+  const GiB = 2 ** 30;
+  const wl = workload()
+    .process("stream", (p) => p.stream({ arraySize: "3GiB" }))
+    .process("cache", (p) => p.kvCache({ size: "40GiB", file: "/dev/shm/kv" }))
+    .process("warm", (p) => p.uniform({ size: "40GiB", kind: "shmem", file: "/dev/shm/kv" }))
+    .build();
+  const capacities = { 0: 16 * GiB, 1: 64 * GiB };
+
+  it("fits: 9 GiB of STREAM arrays bound to a 16 GiB node", () => {
+    expect(checkPolicyFit(policy().taskPolicy("stream", "bind", [0]).build(), wl, capacities)).toEqual([]);
+  });
+
+  it("a footprint larger than the BIND mask is an error with the binding policy's path", () => {
+    const pol = policy().taskPolicy("stream", "bind", [0]).mbind("stream", "a", "bind", [1]).taskPolicy("cache", "bind", [0]).build();
+    const issues = checkPolicyFit(pol, wl, capacities);
+    expect(issues.map((i) => [i.code, formatPath(i.path)])).toEqual([["bind_footprint", "policy.tasks[0].policy.nodes"]]);
+    expect(issues[0]!.message).toMatch(/^got 46 GiB bound to node 0, which hold 16 GiB; MPOL_BIND memory cannot spill/);
+  });
+
+  it("a shared shmem file counts once", () => {
+    const pol = policy().taskPolicy("cache", "bind", [1]).taskPolicy("warm", "bind", [1]).build();
+    expect(checkPolicyFit(pol, wl, capacities)).toEqual([]);
+  });
+
+  it("policies naming nodes the machine lacks", () => {
+    const pol = policy().numactl("stream", "--interleave=0,2").mbind("cache", "cache", "bind", [3]).build();
+    expect(checkPolicyFit(pol, wl, capacities).map((i) => [i.code, formatPath(i.path)])).toEqual([
+      ["unknown_node", "policy.tasks[0].policy.nodes"],
+      ["unknown_node", "policy.vmas[0].nodes"],
+      ["bind_footprint", "policy.vmas[0].nodes"],
+    ]);
   });
 });
