@@ -8,6 +8,11 @@
  * Curves contribute only their rise over their own idle point; the node's `idleLatencyNs` is the
  * base, so a CXL curve measured at the device can sit on top of a host-side idle latency that
  * already includes the link (MemorySpec contract).
+ *
+ * The node's stated sustained bandwidth (read/write, blended by read share) caps the curves'
+ * peak; a capped curve keeps its shape over the lower range. presets.sprCxl() relies on this:
+ * its DRAM and CXL nodes sustain the STREAM rows of calibration.md §1 while borrowing the Mess
+ * curves' shapes.
  */
 import { UsageError } from "../core/errors.js";
 import type { LatencyCurveSpec, MemorySpec, NodeSpec } from "../topology/types.js";

@@ -8,7 +8,8 @@
  * (the right side falls as the left rises), so it is bracketed and solved with the Illinois
  * method; Gauss-Seidel sweeps over the resources repeat that until no latency moves. Plain
  * damped iteration would oscillate on the near-vertical saturated end of a curve; bracketing
- * cannot. Everything is deterministic: fixed resource order, no randomness.
+ * cannot. Where saturated nodes shared by many tasks make the sweeps creep, an Aitken step every
+ * third sweep jumps ahead. Everything is deterministic: fixed resource order, no randomness.
  */
 import { peakOf, latencyOf } from "./curves.js";
 import { linkCapacity, linkQueueLatency } from "./links.js";
