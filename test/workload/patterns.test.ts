@@ -174,7 +174,7 @@ describe("pattern traits", () => {
     expect(head.filter((x) => x >= 5000).length).toBeGreaterThan(30);
   });
 
-  it("weights for 4M pages (16 GiB) take well under a second", () => {
+  it("weights for 4M pages (16 GiB) take under 3 s even on a loaded machine", () => {
     const t0 = performance.now();
     const w = pageWeights({ type: "zipf", exponent: 0.99, scatter: true }, 4 << 20, rng());
     const ms = performance.now() - t0;
