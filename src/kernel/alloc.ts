@@ -17,8 +17,8 @@ export interface MemContext {
   readonly buddy: Buddy;
   readonly frames: FrameTable;
   readonly stats: NodeStats;
-  /** The weighted-interleave weight of a node (sysfs, §1.6). */
-  weightOf(node: number): number;
+  /** The weighted-interleave weight of a node for a policy (sysfs §1.6, or task-local weights of the unmerged RFC). */
+  weightOf(node: number, pol?: Policy | null): number;
   /**
    * Out of memory after reclaim (§1.8 step 3): kill a victim, constrained to tasks whose BIND
    * nodes intersect `constraint` when given. Returns normally if memory was freed; throws when
@@ -76,7 +76,7 @@ export function allocPages(ctx: MemContext, task: TaskPlacement, pol: Policy | n
 
 function allocInterleaved(ctx: MemContext, task: TaskPlacement, pol: Policy, ilx0: number | null, count: number, out: RunTarget): void {
   const { buddy, stats } = ctx;
-  const table = ilx0 === null ? null : interleaveTable(pol, (n) => ctx.weightOf(n));
+  const table = ilx0 === null ? null : interleaveTable(pol, (n) => ctx.weightOf(n, pol));
   const width = buddy.free.length;
   const hits = new Float64Array(width);
   const ilHits = new Float64Array(width);
@@ -105,7 +105,7 @@ function allocInterleaved(ctx: MemContext, task: TaskPlacement, pol: Policy, ilx
     if (table) {
       target = table[r]!;
       if (++r === tlen) r = 0;
-    } else target = taskInterleaveNode(pol, task, (n) => ctx.weightOf(n));
+    } else target = taskInterleaveNode(pol, task, (n) => ctx.weightOf(n, pol));
     if (allowed[target] && buddy.fastTake(target, 1)) {
       nodes[i] = target;
       hits[target]!++;
@@ -164,7 +164,7 @@ export function allocThp(ctx: MemContext, task: TaskPlacement, pol: Policy | nul
     return res.runs.length > 0 ? res.runs[0]![0] : -1;
   };
   if (isInterleave(pol)) {
-    const table = interleaveTable(pol!, (n) => ctx.weightOf(n));
+    const table = interleaveTable(pol!, (n) => ctx.weightOf(n, pol));
     const target = table[ilx % table.length]!;
     const node = take({ ...light, start: target, mask: null });
     if (node === target) ctx.stats.add("numa_interleave", node, 1);

@@ -35,7 +35,7 @@ export function vmallocPages(k: Kernel, p: Process, count: number): MemObject {
   if (pol && pol.mode === "MPOL_INTERLEAVE") {
     bulkInterleaveSplit(pol.nodes, count, p, (node, n) => take({ ...base, start: node }, n));
   } else if (pol && pol.mode === "MPOL_WEIGHTED_INTERLEAVE") {
-    bulkWeightedInterleaveSplit(pol.nodes, count, p, (n) => k.weightOf(n), (node, n) => take({ ...base, start: node }, n));
+    bulkWeightedInterleaveSplit(pol.nodes, count, p, (n) => k.weightOf(n, pol), (node, n) => take({ ...base, start: node }, n));
   } else {
     const plan = planFor(pol, p);
     if (plan.twoPass) {

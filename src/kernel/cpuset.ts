@@ -4,7 +4,7 @@
  * rebound) and, with memory_migrate, moves their pages with the positional map.
  */
 import { SyscallError } from "../core/errors.js";
-import type { Nodemask } from "../policy/types.js";
+import type { Nodemask, Policy } from "../policy/types.js";
 import type { Kernel } from "./kernel.js";
 import { doMigratePages } from "./migrate.js";
 import { rebindPolicy } from "./mpol.js";
@@ -113,14 +113,20 @@ export class Cpusets {
     this.#rebind([...cs.tasks].filter((t) => !t.killed), old, next, cs.memoryMigrate);
   }
 
+  #rebound(pol: Policy, next: number[]): Policy {
+    const out = rebindPolicy(pol, next);
+    this.#k.carryWeights(pol, out);
+    return out;
+  }
+
   #rebind(tasks: Process[], old: number[], next: number[], migrate: boolean): void {
     const mms = new Set<object>();
     for (const t of tasks) {
-      if (t.policy) t.policy = rebindPolicy(t.policy, next);
+      if (t.policy) t.policy = this.#rebound(t.policy, next);
       if (mms.has(t.mm)) continue;
       mms.add(t.mm);
       // mpol_rebind_mm: VMA policies; shmem shared policies live in the inode and are not rebound.
-      for (const v of t.mm.vmas) if (v.policy && !v.isShmem) v.policy = rebindPolicy(v.policy, next);
+      for (const v of t.mm.vmas) if (v.policy && !v.isShmem) v.policy = this.#rebound(v.policy, next);
       if (migrate) doMigratePages(this.#k, t.mm, old, next, true);
     }
   }

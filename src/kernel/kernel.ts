@@ -5,7 +5,7 @@
 import { UsageError } from "../core/errors.js";
 import { sizeToPages } from "../core/units.js";
 import type { Size } from "../core/units.js";
-import type { Nodemask } from "../policy/types.js";
+import type { Nodemask, Policy } from "../policy/types.js";
 import type { KernelTopology } from "../topology/types.js";
 import { Buddy } from "./allocator.js";
 import { vfreePages, vmallocPages } from "./bulk.js";
@@ -83,9 +83,33 @@ export class Kernel implements MemContext, FaultContext {
     registerSysfs(this);
   }
 
-  /** The weighted-interleave weight of a node (§1.6). */
-  weightOf(node: number): number {
-    return this.weights.weight(node);
+  /**
+   * Task-local interleave weights attached to policies (set_mempolicy2/mbind2 RFC, unmerged;
+   * only with the `taskLocalWeights` behaviour). A 0 or missing entry uses the global weight.
+   */
+  readonly policyWeights: WeakMap<Policy, ReadonlyMap<number, number>> = new WeakMap();
+
+  /**
+   * The weighted-interleave weight of a node for a policy: its task-local weight if any, else
+   * the global sysfs weight (§1.6).
+   *
+   * @example
+   * k.weightOf(0) // 1
+   */
+  weightOf(node: number, pol?: Policy | null): number {
+    const local = pol ? this.policyWeights.get(pol)?.get(node) : undefined;
+    return local || this.weights.weight(node);
+  }
+
+  /**
+   * Carries task-local weights from a policy to its rebound or copied successor.
+   *
+   * @example
+   * k.carryWeights(oldPol, newPol);
+   */
+  carryWeights(from: Policy | null, to: Policy | null): void {
+    const w = from ? this.policyWeights.get(from) : undefined;
+    if (w && to && to !== from) this.policyWeights.set(to, w);
   }
 
   /** A fresh inode number (shmem interleave bias, §1.3). */

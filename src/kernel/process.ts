@@ -10,6 +10,7 @@ import type { Cpuset } from "./cpuset.js";
 import { faultVma } from "./fault.js";
 import type { FaultTask } from "./fault.js";
 import type { Kernel } from "./kernel.js";
+import { copyMm } from "./fork.js";
 import { AddressSpace } from "./mm.js";
 import type { ModeArg, NodesArg } from "./mpol.js";
 import { numaMapsText } from "./numamaps.js";
@@ -264,25 +265,7 @@ export class Process implements FaultTask {
    */
   fork(opts: { cpu?: number } = {}): Process {
     this.#alive();
-    const mm = new AddressSpace();
-    const anonCopies = new Map<MemObject, MemObject>();
-    const fr = this.kernel.frames;
-    for (const v of this.mm.vmas) {
-      let anon = v.anon;
-      if (anon) {
-        let copy = anonCopies.get(anon);
-        if (!copy) {
-          copy = new MemObject("anon", anon.size, 0, "", anon.pages.slice());
-          for (const f of copy.pages) if (f > 0) fr.mapcount[f]!++;
-          anonCopies.set(anon, copy);
-        }
-        anon = copy;
-      }
-      const c = new Vma({ start: v.start, end: v.end, kind: v.kind, file: v.file, filePgoff: v.filePgoff, anon, anonOff: v.anonOff, policy: v.policy, mapped: v.mapped ? v.mapped.slice() : null, sysv: v.sysv });
-      c.hugepage = v.hugepage;
-      if (v.file && v.mapped) v.mapped.forEach((m, i) => m && fr.mapcount[v.file!.pages[v.filePgoff + i]!]!++);
-      mm.insert(c);
-    }
+    const mm = copyMm(this.kernel, this.mm);
     return this.kernel.adopt((pid) => {
       const child = new Process(this.kernel, { pid, cpu: opts.cpu ?? this.cpu, capSysNice: this.capSysNice, cpuset: this.cpuset, mm });
       child.policy = this.policy;

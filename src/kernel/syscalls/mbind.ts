@@ -44,7 +44,7 @@ export function migrationTarget(k: Kernel, p: Process, pol: Policy | null, ilx: 
   let start: number;
   let mask: readonly number[] | null;
   if (isInterleave(pol)) {
-    const table = interleaveTable(pol!, (n) => k.weightOf(n));
+    const table = interleaveTable(pol!, (n) => k.weightOf(n, pol));
     start = table[ilx % table.length]!;
     mask = null;
   } else {

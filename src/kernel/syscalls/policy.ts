@@ -148,6 +148,7 @@ export function sysSetMempolicyHomeNode(p: Process, addr: number, len: number, h
       throw new SyscallError(sc, "EOPNOTSUPP", `the VMA at 0x${(v.start * PAGE_SIZE).toString(16)} has ${pol.mode}; a home node applies to MPOL_BIND and MPOL_PREFERRED_MANY only (§2.5)`);
     }
     v.policy = { ...pol, homeNode: home };
+    p.kernel.carryWeights(pol, v.policy);
     updated++;
   }
   p.mm.mergeAround(s, e);

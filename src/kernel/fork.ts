@@ -1,0 +1,49 @@
+/**
+ * fork(): copying an address space. VMAs and their policies are copied (§1.3: VMA policies
+ * are inherited across fork); anonymous pages become shared copy-on-write (mapcount + 1);
+ * file and shmem pages gain a mapping.
+ */
+import type { Kernel } from "./kernel.js";
+import { AddressSpace } from "./mm.js";
+import { MemObject } from "./objects.js";
+import { Vma } from "./vma.js";
+
+/**
+ * The child's copy of `mm` (dup_mmap).
+ *
+ * @example
+ * const childMm = copyMm(k, parent.mm);
+ */
+export function copyMm(k: Kernel, mm: AddressSpace): AddressSpace {
+  const out = new AddressSpace();
+  const anonCopies = new Map<MemObject, MemObject>();
+  const fr = k.frames;
+  for (const v of mm.vmas) {
+    let anon = v.anon;
+    if (anon) {
+      let copy = anonCopies.get(anon);
+      if (!copy) {
+        copy = new MemObject("anon", anon.size, 0, "", anon.pages.slice());
+        for (const f of copy.pages) if (f > 0) fr.mapcount[f]!++;
+        anonCopies.set(anon, copy);
+      }
+      anon = copy;
+    }
+    const c = new Vma({
+      start: v.start,
+      end: v.end,
+      kind: v.kind,
+      file: v.file,
+      filePgoff: v.filePgoff,
+      anon,
+      anonOff: v.anonOff,
+      policy: v.policy,
+      mapped: v.mapped ? v.mapped.slice() : null,
+      sysv: v.sysv,
+    });
+    c.hugepage = v.hugepage;
+    if (v.file && v.mapped) v.mapped.forEach((m, i) => m && fr.mapcount[v.file!.pages[v.filePgoff + i]!]!++);
+    out.insert(c);
+  }
+  return out;
+}
