@@ -12,7 +12,7 @@
  *   presets.sprCxl() with 64 STREAM triad threads, to the five rows of calibration.md §1
  *   (test/perf/stream-reproduction.test.ts, all within 1.5%). The single-bottleneck rows
  *   (DRAM only, CXL only, 1:1) saturate a node for any MLP above ~12 and barely move; the 9:1 row
- *   fixes the value: at 15 the DRAM node runs at ~94% and the CXL node at ~86% of their peaks,
+ *   fixes the value: at 15 the DRAM node runs at ~95% and the CXL node at ~90% of their peaks,
  *   and their loaded latencies put the result ~5% under the bandwidth-division estimate, as the
  *   real machine was (94%). At 12 the 9:1 row falls 5% short; at 20 it reaches the estimate.
  *   As hardware: 64 threads x 15 = 960 misses over 40 cores, 24 per core, inside the 48
