@@ -37,6 +37,9 @@ ensure(["jupyter", "chromium"]);
 
 check("typecheck", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.check.json"]);
 
+// Built before vitest: worker-pool tests (piscina) run the compiled workers in dist/.
+check("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"]);
+
 mkdirSync(".nbout", { recursive: true });
 const report = join(".nbout", "vitest.json");
 rmSync(report, { force: true });
@@ -64,7 +67,6 @@ try {
   failures.push("vitest (no report)");
 }
 
-check("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"]);
 check("tslab declaration check (TypeScript 5.0.4 over dist/*.d.ts)", process.execPath, ["scripts/check-tslab-types.mjs"]);
 
 for (const nb of listNotebooks()) {
