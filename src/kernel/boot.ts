@@ -3,6 +3,7 @@
  */
 import { deriveKernelTopology } from "../topology/derive.js";
 import type { KernelTopology, TopologySpec } from "../topology/types.js";
+import type { KernelBehaviours } from "./behaviours.js";
 import { Kernel } from "./kernel.js";
 import { DEFAULT_KERNEL, versionNumber } from "./version.js";
 
@@ -12,6 +13,8 @@ export interface BootOptions {
   readonly kernel?: string;
   /** kernel.numa_balancing at boot (default 1 on machines with more than one memory node, §4.1). */
   readonly numaBalancing?: number;
+  /** Unmerged behaviours to enable (all off by default). */
+  readonly behaviours?: KernelBehaviours;
   /** Derives the kernel topology from a spec (default: deriveKernelTopology). */
   readonly derive?: (spec: TopologySpec) => KernelTopology;
 }
@@ -34,5 +37,5 @@ export function boot(topology: TopologySpec | KernelTopology, opts: BootOptions 
   if (isKernelTopology(topology)) topo = topology;
   else topo = (opts.derive ?? deriveKernelTopology)(topology);
   const numaBalancing = opts.numaBalancing ?? (topo.memoryNodes.length > 1 ? 1 : 0);
-  return new Kernel(topo, version, numaBalancing);
+  return new Kernel(topo, version, numaBalancing, opts.behaviours ?? {});
 }

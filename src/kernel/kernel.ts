@@ -8,6 +8,7 @@ import type { Size } from "../core/units.js";
 import type { Nodemask, Policy } from "../policy/types.js";
 import type { KernelTopology } from "../topology/types.js";
 import { Buddy } from "./allocator.js";
+import type { KernelBehaviours } from "./behaviours.js";
 import { vfreePages, vmallocPages } from "./bulk.js";
 import type { MemContext } from "./alloc.js";
 import { Cpusets } from "./cpuset.js";
@@ -72,8 +73,12 @@ export class Kernel implements MemContext, FaultContext {
   #nextIno = 1;
   readonly #files: Map<string, MemObject> = new Map();
 
-  constructor(topo: KernelTopology, version: string, numaBalancing: number) {
+  /** Unmerged behaviours enabled at boot (behaviours.ts). */
+  readonly behaviours: KernelBehaviours;
+
+  constructor(topo: KernelTopology, version: string, numaBalancing: number, behaviours: KernelBehaviours = {}) {
     this.topo = topo;
+    this.behaviours = behaviours;
     this.version = version;
     this.stats = new NodeStats(topo.nodeIds);
     this.buddy = new Buddy(topo, this.stats);

@@ -11,6 +11,9 @@ import { faultVma } from "./fault.js";
 import type { FaultTask } from "./fault.js";
 import type { Kernel } from "./kernel.js";
 import { copyMm } from "./fork.js";
+import { doMmap } from "./mmap.js";
+import type { MmapOptions } from "./mmap.js";
+export type { MmapOptions } from "./mmap.js";
 import { AddressSpace } from "./mm.js";
 import type { ModeArg, NodesArg } from "./mpol.js";
 import { numaMapsText } from "./numamaps.js";
@@ -21,20 +24,10 @@ import type { GetMempolicyOptions, GetMempolicyResult } from "./syscalls/policy.
 import { sysMbind } from "./syscalls/mbind.js";
 import type { FlagsArg } from "./syscalls/mbind.js";
 import { sysMigratePages, sysMovePages } from "./syscalls/migrate.js";
+import { sysMbind2, sysProcessMbind, sysSetMempolicy2 } from "./syscalls/unmerged.js";
+import type { MpolArgs } from "./syscalls/unmerged.js";
 import { unmapRange } from "./unmap.js";
 import { Vma } from "./vma.js";
-
-/** mmap options beyond the length. */
-export interface MmapOptions {
-  /** MAP_SHARED (default false: MAP_PRIVATE). Anonymous + shared = shmem. */
-  readonly shared?: boolean;
-  /** A file (k.file) or shmem/SysV segment (k.shmget) to map; default anonymous. */
-  readonly file?: MemObject;
-  /** File offset in bytes (page aligned). */
-  readonly offset?: Size;
-  /** A fixed address (MAP_FIXED_NOREPLACE): must be page aligned and unmapped. */
-  readonly addr?: number;
-}
 
 /** Options of touch(). */
 export interface TouchOptions {
@@ -114,38 +107,7 @@ export class Process implements FaultTask {
    */
   mmap(size: Size, opts: MmapOptions = {}): number {
     this.#alive();
-    const pages = sizeToPages(size, "mmap length");
-    if (pages === 0) throw new SyscallError("mmap", "EINVAL", "length 0 (mmap(2))");
-    const offBytes = parseSize(opts.offset ?? 0, "mmap offset");
-    if (offBytes % PAGE_SIZE !== 0) throw new SyscallError("mmap", "EINVAL", `offset ${offBytes} is not page aligned`);
-    const filePgoff = offBytes / PAGE_SIZE;
-    let hint: number | null = null;
-    if (opts.addr !== undefined) {
-      if (opts.addr % PAGE_SIZE !== 0) throw new SyscallError("mmap", "EINVAL", `fixed address 0x${opts.addr.toString(16)} is not page aligned`);
-      hint = opts.addr / PAGE_SIZE;
-    }
-    const start = this.mm.placement(pages, hint);
-    if (start === null) throw new SyscallError("mmap", hint !== null ? "EEXIST" : "ENOMEM", hint !== null ? "the fixed range overlaps a mapping (MAP_FIXED_NOREPLACE)" : "no free virtual range");
-    let file = opts.file ?? null;
-    if (!file && opts.shared) file = new MemObject("shmem", pages, this.kernel.nextIno(), "/dev/zero (deleted)");
-    if (file && filePgoff + pages > file.size) {
-      throw new UsageError({ what: "mmap", value: size, rule: `the mapping runs past the end of ${file.name} (${file.size} pages)`, fix: "map at most the file's size" });
-    }
-    const kind = !file ? "anon" : file.kind === "shmem" ? "shmem" : opts.shared ? "file-shared" : "file-private";
-    const vma = new Vma({
-      start,
-      end: start + pages,
-      kind,
-      file,
-      filePgoff,
-      anon: kind === "anon" || kind === "file-private" ? new MemObject("anon", pages, 0, "") : null,
-      anonOff: 0,
-      policy: null,
-      mapped: file ? new Uint8Array(pages) : null,
-      sysv: !!file && file.name.startsWith("/SYSV"),
-    });
-    this.mm.insert(vma);
-    return start * PAGE_SIZE;
+    return doMmap(this, size, opts);
   }
 
   /**
@@ -357,6 +319,39 @@ export class Process implements FaultTask {
   movePages(pid: number, pages: readonly number[], nodes: readonly number[] | null, flags?: FlagsArg): number[] {
     this.#alive();
     return sysMovePages(this, pid, pages, nodes, flags);
+  }
+
+  /**
+   * process_mbind (UNMERGED RFC, behaviour `processMbind`): mbind on another process's range.
+   *
+   * @example
+   * agent.processMbind(app.pid, a, "1GiB", "MPOL_BIND", [2], ["MPOL_MF_MOVE"]);
+   */
+  processMbind(pid: number, addr: number, len: Size, mode: ModeArg, nodes?: NodesArg, flags?: FlagsArg): void {
+    this.#alive();
+    sysProcessMbind(this, pid, addr, parseSize(len, "len"), mode, nodes, flags);
+  }
+
+  /**
+   * set_mempolicy2 (UNMERGED RFC, behaviour `taskLocalWeights`): with task-local weights.
+   *
+   * @example
+   * p.setMempolicy2({ mode: "MPOL_WEIGHTED_INTERLEAVE", nodes: [0, 2], ilWeights: { 0: 3, 2: 1 } });
+   */
+  setMempolicy2(args: MpolArgs): void {
+    this.#alive();
+    sysSetMempolicy2(this, args);
+  }
+
+  /**
+   * mbind2 (UNMERGED RFC, behaviour `taskLocalWeights`): mbind with task-local weights.
+   *
+   * @example
+   * p.mbind2(a, "64MiB", { mode: "MPOL_WEIGHTED_INTERLEAVE", nodes: [0, 1], ilWeights: { 0: 5, 1: 1 } });
+   */
+  mbind2(addr: number, len: Size, args: MpolArgs, flags?: FlagsArg): void {
+    this.#alive();
+    sysMbind2(this, addr, parseSize(len, "len"), args, flags);
   }
 
   /**

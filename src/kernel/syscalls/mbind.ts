@@ -20,6 +20,16 @@ export type FlagsArg = number | string | readonly string[];
 
 const { MPOL_MF_STRICT: STRICT, MPOL_MF_MOVE: MOVE, MPOL_MF_MOVE_ALL: MOVE_ALL } = MBIND_FLAGS;
 
+/** Variants of mbind that reuse its walk: process_mbind and mbind2 (unmerged RFCs). */
+export interface MbindExtras {
+  /** The syscall name in errors (default "mbind"). */
+  readonly syscall?: string;
+  /** The caller's CAP_SYS_NICE when it is not the target task (process_mbind). */
+  readonly capSysNice?: boolean;
+  /** Called with the new policy before it is installed (mbind2 attaches task-local weights). */
+  readonly onPolicy?: (pol: Policy) => void;
+}
+
 /**
  * The interleave index of the page at `vpn` (§1.3): anon vpn; shmem inode + file index;
  * other file mappings the file index.
@@ -66,14 +76,23 @@ export function migrationTarget(k: Kernel, p: Process, pol: Policy | null, ilx: 
  * @example
  * sysMbind(p, a, 1 << 20, "MPOL_BIND", [0], ["MPOL_MF_MOVE"], undefined);
  */
-export function sysMbind(p: Process, addr: number, len: number, mode: ModeArg, nodes: NodesArg, flagsArg: FlagsArg | undefined, maxnode: number | undefined): void {
-  const sc = "mbind";
+export function sysMbind(
+  p: Process,
+  addr: number,
+  len: number,
+  mode: ModeArg,
+  nodes: NodesArg,
+  flagsArg: FlagsArg | undefined,
+  maxnode: number | undefined,
+  opts: MbindExtras = {},
+): void {
+  const sc = opts.syscall ?? "mbind";
   const k = p.kernel;
   const mf = sanitizeMode(sc, modeWord(sc, mode), k.version);
   const user = copyNodemask(sc, nodes, maxnode);
   let flags = flagWord(sc, flagsArg, MBIND_FLAGS);
   if (flags & ~(STRICT | MOVE | MOVE_ALL)) throw new SyscallError(sc, "EINVAL", `flags 0x${flags.toString(16)} outside STRICT|MOVE|MOVE_ALL (MPOL_MF_LAZY is not accepted) (§2.3)`);
-  if (flags & MOVE_ALL && !p.capSysNice) throw new SyscallError(sc, "EPERM", "MPOL_MF_MOVE_ALL needs CAP_SYS_NICE (§2.3)");
+  if (flags & MOVE_ALL && !(opts.capSysNice ?? p.capSysNice)) throw new SyscallError(sc, "EPERM", "MPOL_MF_MOVE_ALL needs CAP_SYS_NICE (§2.3)");
   if (addr % PAGE_SIZE !== 0) throw new SyscallError(sc, "EINVAL", `addr 0x${addr.toString(16)} is not page aligned (§2.3)`);
   if (mf.mode === 0) flags &= ~STRICT;
   const pages = Math.ceil(len / PAGE_SIZE);
@@ -82,6 +101,7 @@ export function sysMbind(p: Process, addr: number, len: number, mode: ModeArg, n
   if (e > 2 ** 52) throw new SyscallError(sc, "EINVAL", "addr + len overflows (§2.3)");
   if (pages === 0) return;
   const pol = createPolicy(sc, mf, user, p.memsAllowed, k.topo.memoryNodes);
+  if (pol && opts.onPolicy) opts.onPolicy(pol);
   // Range walk (queue_pages_range): holes are EFAULT except for MPOL_DEFAULT (§2.3 step 7).
   const vmas = p.mm.overlapping(s, e);
   if (vmas.length === 0) throw new SyscallError(sc, "EFAULT", `no mapping in [0x${addr.toString(16)}, +${len}) (§2.3)`);
