@@ -168,6 +168,10 @@ export { SegfaultError, OomKilledError } from "./kernel/signals.js";
 export { MemObject } from "./kernel/objects.js";
 export { Cpusets, Cpuset } from "./kernel/cpuset.js";
 export type { NodeNumastat, NodeMeminfo } from "./kernel/observe.js";
+export { BEHAVIOUR_STATUS } from "./kernel/behaviours.js";
+export type { KernelBehaviours } from "./kernel/behaviours.js";
+export type { ExecOptions, ExecResult } from "./kernel/exec.js";
+export type { MpolArgs } from "./kernel/syscalls/unmerged.js";
 
 // --- perf ---
 export {
