@@ -46,7 +46,7 @@ export type DirectReclaimHook = (nodes: readonly number[], pages: number) => num
  * buddy.allocate({ start: 0, mask: null, mems: null, order: 0, cpuNode: 0 }, 100).runs; // [[0, 100]]
  */
 export class Buddy {
-  readonly topo: KernelTopology;
+  topo: KernelTopology;
   readonly #stats: NodeStats;
   /** Free pages per node id. */
   readonly free: Float64Array;
@@ -71,6 +71,21 @@ export class Buddy {
       this.free[n] = topo.managedPages(n);
       this.#wm[n] = topo.watermarks(n);
     }
+  }
+
+  /**
+   * Memory hotplug: adopt a re-derived topology; newly onlined nodes get all their pages free,
+   * every node's watermarks are recomputed (§1.9 depends on total memory).
+   *
+   * @example
+   * buddy.retopo(deriveKernelTopology(setMemoryOnline(spec, 2, true)));
+   */
+  retopo(topo: KernelTopology): void {
+    for (const n of topo.memoryNodes) {
+      if (!this.topo.memoryNodes.includes(n)) this.free[n] = topo.managedPages(n);
+      this.#wm[n] = topo.watermarks(n);
+    }
+    this.topo = topo;
   }
 
   /** The watermarks of a node (§1.9). */

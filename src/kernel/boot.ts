@@ -37,5 +37,5 @@ export function boot(topology: TopologySpec | KernelTopology, opts: BootOptions 
   if (isKernelTopology(topology)) topo = topology;
   else topo = (opts.derive ?? deriveKernelTopology)(topology);
   const numaBalancing = opts.numaBalancing ?? (topo.memoryNodes.length > 1 ? 1 : 0);
-  return new Kernel(topo, version, numaBalancing, opts.behaviours ?? {});
+  return new Kernel(topo, version, numaBalancing, opts.behaviours ?? {}, opts.derive);
 }

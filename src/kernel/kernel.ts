@@ -6,7 +6,9 @@ import { UsageError } from "../core/errors.js";
 import { sizeToPages } from "../core/units.js";
 import type { Size } from "../core/units.js";
 import type { Nodemask, Policy } from "../policy/types.js";
-import type { KernelTopology } from "../topology/types.js";
+import { deriveKernelTopology } from "../topology/derive.js";
+import type { KernelTopology, TopologySpec } from "../topology/types.js";
+import { onlineMemory } from "./hotplug.js";
 import { Buddy } from "./allocator.js";
 import type { KernelBehaviours } from "./behaviours.js";
 import { vfreePages, vmallocPages } from "./bulk.js";
@@ -54,7 +56,8 @@ export interface SpawnOptions {
  * const p = k.spawn({ cpu: 0 });
  */
 export class Kernel implements MemContext, FaultContext {
-  readonly topo: KernelTopology;
+  /** The derived topology; replaced on memory hotplug. */
+  topo: KernelTopology;
   /** The kernel version whose behaviour is modelled, e.g. "v6.16". */
   readonly version: string;
   readonly frames: FrameTable = new FrameTable();
@@ -76,8 +79,12 @@ export class Kernel implements MemContext, FaultContext {
   /** Unmerged behaviours enabled at boot (behaviours.ts). */
   readonly behaviours: KernelBehaviours;
 
-  constructor(topo: KernelTopology, version: string, numaBalancing: number, behaviours: KernelBehaviours = {}) {
+  /** How a spec becomes a KernelTopology (memory hotplug re-derives it). */
+  readonly derive: (spec: TopologySpec) => KernelTopology;
+
+  constructor(topo: KernelTopology, version: string, numaBalancing: number, behaviours: KernelBehaviours = {}, derive?: (spec: TopologySpec) => KernelTopology) {
     this.topo = topo;
+    this.derive = derive ?? ((spec) => deriveKernelTopology(spec, topo.knobs));
     this.behaviours = behaviours;
     this.version = version;
     this.stats = new NodeStats(topo.nodeIds);
@@ -259,6 +266,19 @@ export class Kernel implements MemContext, FaultContext {
    */
   vfree(area: MemObject): void {
     vfreePages(this, area);
+  }
+
+  /**
+   * Memory hotplug: onlines an offline memory node (zonelists, watermarks, tiers, weights and
+   * sysfs files are re-derived; the root cpuset gains the node). With the what-if behaviour
+   * `redistributeOnNodeAdd`, interleave policies over every node also take the new node and
+   * their pages move to their new interleave targets.
+   *
+   * @example
+   * k.onlineNode(3);
+   */
+  onlineNode(node: number): void {
+    onlineMemory(this, node);
   }
 
   /** The OOM killer (§1.8 step 3); see MemContext.outOfMemory. */

@@ -22,6 +22,16 @@ function choice<T extends string>(path: string, options: readonly T[], get: () =
 }
 
 /**
+ * Registers weighted_interleave/nodeN (at boot, and when a node gets memory, §1.6).
+ *
+ * @example
+ * registerWeightFile(k, 3);
+ */
+export function registerWeightFile(k: Kernel, n: number): void {
+  k.sysfs.register(`${WI}/node${n}`, { read: () => String(k.weights.weight(n)), write: (v) => k.weights.write(n, v) });
+}
+
+/**
  * Registers the kernel's sysfs files.
  *
  * @example
@@ -29,9 +39,7 @@ function choice<T extends string>(path: string, options: readonly T[], get: () =
  */
 export function registerSysfs(k: Kernel): void {
   const fs = k.sysfs;
-  for (const n of k.topo.memoryNodes) {
-    fs.register(`${WI}/node${n}`, { read: () => String(k.weights.weight(n)), write: (v) => k.weights.write(n, v) });
-  }
+  for (const n of k.topo.memoryNodes) registerWeightFile(k, n);
   if (atLeast(k.version, "v6.16")) {
     fs.register(`${WI}/auto`, { read: () => String(k.weights.auto), write: (v) => k.weights.writeAuto(v) });
   }

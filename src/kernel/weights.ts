@@ -14,7 +14,7 @@ import { atLeast } from "./version.js";
  * w.write(0, "3"); w.weight(0); // 3, and auto is now false
  */
 export class InterleaveWeights {
-  readonly #topo: KernelTopology;
+  #topo: KernelTopology;
   readonly #hasAuto: boolean;
   /** Auto mode (v6.16+): weights follow bandwidth. */
   auto: boolean;
@@ -24,6 +24,18 @@ export class InterleaveWeights {
     this.#topo = topo;
     this.#hasAuto = atLeast(version, "v6.16");
     this.auto = this.#hasAuto;
+    if (this.auto) this.#recompute();
+  }
+
+  /**
+   * Memory hotplug: a new node reports its bandwidth; in auto mode all weights are recomputed
+   * (§1.6: every update recomputes and overwrites).
+   *
+   * @example
+   * weights.retopo(newTopo);
+   */
+  retopo(topo: KernelTopology): void {
+    this.#topo = topo;
     if (this.auto) this.#recompute();
   }
 

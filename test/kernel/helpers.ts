@@ -3,9 +3,9 @@
  */
 import { boot } from "../../src/kernel/boot.js";
 import type { Kernel } from "../../src/kernel/kernel.js";
-import { topology } from "../../src/topology/builder.js";
+import { setMemoryOnline, topology } from "../../src/topology/builder.js";
 import { deriveKernelTopology } from "../../src/topology/derive.js";
-import type { KernelTopology, Watermarks } from "../../src/topology/types.js";
+import type { KernelTopology, TopologySpec, Watermarks } from "../../src/topology/types.js";
 
 /** Per-node pages and watermarks to force onto the derived topology. */
 export interface TinyOptions {
@@ -16,6 +16,8 @@ export interface TinyOptions {
   readonly kernel?: string;
   /** "two-socket" (default): nodes 0,1 sockets, node 2 CXL on socket 0. "dram+cxl": node 0 socket, node 1 CXL. */
   readonly shape?: "two-socket" | "dram+cxl";
+  /** Nodes whose memory starts offline (hotplug tests). */
+  readonly offline?: readonly number[];
 }
 
 /**
@@ -33,7 +35,16 @@ export function tinyTopology(opts: TinyOptions = {}): KernelTopology {
           .interconnect(0, 1, { bandwidth: "64GB/s", latency: "70ns" })
           .cxl(cxl)
           .build();
-  const base = deriveKernelTopology(spec);
+  const start = (opts.offline ?? []).reduce((sp, n) => setMemoryOnline(sp, n, false), spec);
+  return wrap(deriveKernelTopology(start), opts);
+}
+
+/** The derive function that keeps the tiny machine's page counts across memory hotplug. */
+export function tinyDerive(opts: TinyOptions = {}): (spec: TopologySpec) => KernelTopology {
+  return (spec) => wrap(deriveKernelTopology(spec), opts);
+}
+
+function wrap(base: KernelTopology, opts: TinyOptions): KernelTopology {
   const pages = opts.pages ?? (opts.shape === "dram+cxl" ? [1000, 1000] : [1000, 1000, 1000]);
   const wm = opts.wm ?? pages.map(() => ({ min: 10, low: 20, high: 30, promo: 40 }));
   return new Proxy(base, {

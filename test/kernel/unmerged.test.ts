@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { boot } from "../../src/kernel/boot.js";
-import { countsAt, tinyKernel, tinyTopology } from "./helpers.js";
+import { countsAt, tinyDerive, tinyKernel, tinyTopology } from "./helpers.js";
 
 const P = 4096;
 
@@ -60,5 +60,39 @@ describe("task-local weights (set_mempolicy2 / mbind2 RFC)", () => {
     p.setMempolicy2({ mode: "MPOL_WEIGHTED_INTERLEAVE", nodes: [0, 2], ilWeights: { 0: 2, 2: 1 } });
     const area = k.vmalloc(p, 6 * P);
     expect([...area.pages].map((f) => k.frames.node[f])).toEqual([0, 0, 0, 0, 2, 2]);
+  });
+});
+
+describe("memory hotplug and the redistribution what-if (seed 003)", () => {
+  function machine(redistribute: boolean) {
+    const opts = { offline: [2] };
+    const k = boot(tinyTopology(opts), { behaviours: { redistributeOnNodeAdd: redistribute }, derive: tinyDerive(opts) });
+    for (const n of [0, 1]) k.sysfs.write(`/sys/kernel/mm/mempolicy/weighted_interleave/node${n}`, 1);
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap(30 * P, { addr: 0x30000000 }); // vpn divisible by 6
+    p.mbind(a, 30 * P, "MPOL_INTERLEAVE", [0, 1]);
+    p.touch(a, 30 * P);
+    return { k, p, a };
+  }
+
+  it("mainline: the node appears in N_MEMORY, sysfs and the root cpuset; nothing moves", () => {
+    const { k, p, a } = machine(false);
+    expect(k.topo.memoryNodes).toEqual([0, 1]);
+    k.onlineNode(2);
+    expect(k.topo.memoryNodes).toEqual([0, 1, 2]);
+    expect(k.buddy.free[2]).toBe(1000);
+    expect(k.sysfs.read("/sys/kernel/mm/mempolicy/weighted_interleave/node2")).toBe("1");
+    expect(p.getMempolicy({ flags: ["MPOL_F_MEMS_ALLOWED"] }).nodes).toEqual([0, 1, 2]);
+    expect(p.getMempolicy({ addr: a, flags: ["MPOL_F_ADDR"] }).nodes).toEqual([0, 1]);
+    expect(countsAt(p.numaMaps(), a)).toEqual({ 0: 15, 1: 15 });
+    expect(() => k.onlineNode(2)).toThrow(/EINVAL/);
+  });
+
+  it("what-if: interleave over every node widens to the new node and pages follow", () => {
+    const { k, p, a } = machine(true);
+    k.onlineNode(2);
+    expect(p.getMempolicy({ addr: a, flags: ["MPOL_F_ADDR"] }).nodes).toEqual([0, 1, 2]);
+    expect(countsAt(p.numaMaps(), a)).toEqual({ 0: 10, 1: 10, 2: 10 });
+    expect(k.vmstat().pgmigrate_success).toBe(20);
   });
 });
