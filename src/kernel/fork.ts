@@ -1,7 +1,8 @@
 /**
  * fork(): copying an address space. VMAs and their policies are copied (§1.3: VMA policies
- * are inherited across fork); anonymous pages become shared copy-on-write (mapcount + 1);
- * file and shmem pages gain a mapping.
+ * are inherited across fork); anonymous pages become shared copy-on-write (mapcount + 1).
+ * Page tables of VMAs without anonymous memory (shared file and shmem mappings) are not
+ * copied: the child maps those pages on its first fault (dup_mmap / vma_needs_copy).
  */
 import type { Kernel } from "./kernel.js";
 import { AddressSpace } from "./mm.js";
@@ -19,6 +20,7 @@ export function copyMm(k: Kernel, mm: AddressSpace): AddressSpace {
   const anonCopies = new Map<MemObject, MemObject>();
   const fr = k.frames;
   for (const v of mm.vmas) {
+    const copyPtes = v.anon !== null && v.anon.populatedHi > v.anon.populatedLo;
     let anon = v.anon;
     if (anon) {
       let copy = anonCopies.get(anon);
@@ -38,11 +40,11 @@ export function copyMm(k: Kernel, mm: AddressSpace): AddressSpace {
       anon,
       anonOff: v.anonOff,
       policy: v.policy,
-      mapped: v.mapped ? v.mapped.slice() : null,
+      mapped: v.mapped ? (copyPtes ? v.mapped.slice() : new Uint8Array(v.mapped.length)) : null,
       sysv: v.sysv,
     });
     c.hugepage = v.hugepage;
-    if (v.file && v.mapped) v.mapped.forEach((m, i) => m && fr.mapcount[v.file!.pages[v.filePgoff + i]!]!++);
+    if (copyPtes && v.file && v.mapped) v.mapped.forEach((m, i) => m && fr.mapcount[v.file!.pages[v.filePgoff + i]!]!++);
     out.insert(c);
   }
   return out;

@@ -191,8 +191,8 @@ export class Kernel implements MemContext, FaultContext {
    * const seg = k.shmget("64MiB");
    */
   shmget(size: Size): MemObject {
-    const ino = this.nextIno();
-    return new MemObject("shmem", sizeToPages(size), ino, `/SYSV${ino.toString(16).padStart(8, "0")}`);
+    // IPC_PRIVATE: key 0, so the shm file is "SYSV00000000" (shown deleted once attached).
+    return new MemObject("shmem", sizeToPages(size), this.nextIno(), "/SYSV00000000 (deleted)");
   }
 
   /**

@@ -21,7 +21,8 @@ export function numaMapsText(p: Process): string {
   const lines: string[] = [];
   for (const v of p.mm.vmas) {
     let line = `${(v.start * 4096).toString(16)} ${policyString(vmaPolicyAt(v, v.start) ?? p.policy)}`;
-    if (v.file) line += ` file=${v.file.name}`;
+    // seq_file_path escapes "\n\t= " as octal: a space prints as \040.
+    if (v.file) line += ` file=${v.file.name.replace(/[ \t\n=]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`)}`;
     let pages = 0;
     let anon = 0;
     let dirty = 0;

@@ -209,6 +209,18 @@ export class Process implements FaultTask {
     return n;
   }
 
+  /**
+   * exit_group(): the process and its threads end; anonymous memory is freed, page cache and
+   * shmem stay.
+   *
+   * @example
+   * p.exit();
+   */
+  exit(): void {
+    this.#alive();
+    this.exitMm();
+  }
+
   /** Tears the address space down (exit/OOM kill); returns freed pages. Kills every thread of the mm. */
   exitMm(): number {
     const before = this.kernel.frames.used;

@@ -138,3 +138,20 @@ describe("first touch under each policy (§1.4)", () => {
     expect(countsAt(p.numaMaps(), a)).toEqual({ 0: 1024 });
   });
 });
+
+describe("numa_maps format", () => {
+  it("prints shared anonymous and SysV mappings with the escaped file name, mapped= and mapmax=", () => {
+    const k = tinyKernel();
+    const p = k.spawn({ cpu: 0 });
+    const s = p.mmap(2 * P, { shared: true });
+    p.touch(s, 2 * P);
+    const c = p.fork();
+    c.touch(s, P, { write: false });
+    expect(p.numaMaps()).toBe(`${s.toString(16)} default file=/dev/zero\\040(deleted) dirty=2 mapped=2 mapmax=2 N0=2 kernelpagesize_kB=4\n`);
+    const seg = p.shmat(k.shmget(P));
+    expect(p.numaMaps()).toContain(`${seg.toString(16)} default file=/SYSV00000000\\040(deleted)\n`);
+    c.exit();
+    expect(p.numaMaps()).not.toContain("mapmax");
+    expect(k.process(c.pid)).toBeUndefined();
+  });
+});
