@@ -6,6 +6,7 @@ import { SyscallError } from "../core/errors.js";
 import type { Policy } from "../policy/types.js";
 import { setMemoryOnline } from "../topology/builder.js";
 import type { Kernel } from "./kernel.js";
+import { reportNodeBandwidth } from "./iwboot.js";
 import { migrateFrame } from "./migrate.js";
 import { interleaveTable, isInterleave } from "./placement.js";
 import { registerWeightFile } from "./sysfsfiles.js";
@@ -25,7 +26,8 @@ export function onlineMemory(k: Kernel, node: number): void {
   const topo = k.derive(setMemoryOnline(k.topo.spec, node, true));
   k.topo = topo;
   k.buddy.retopo(topo);
-  k.weights.retopo(topo);
+  k.weights.setMemoryNodes(topo.memoryNodes);
+  reportNodeBandwidth(k.weights, topo, node); // CDAT/HMAT of the new node; auto mode recomputes
   registerWeightFile(k, node);
   // The root cpuset follows N_MEMORY; its tasks are rebound (positional: existing masks stay).
   k.cpusets.setMems("/", [...topo.memoryNodes]);

@@ -28,7 +28,8 @@ import { NodeStats } from "./stats.js";
 import { Sysctl } from "./sysctl.js";
 import { Sysfs } from "./sysfs.js";
 import { registerSysfs } from "./sysfsfiles.js";
-import { InterleaveWeights } from "./weights.js";
+import type { WeightedInterleaveWeights } from "../policy/weights.js";
+import { bootWeights } from "./iwboot.js";
 
 /** One OOM kill, as the kernel log would report it. */
 export interface OomKill {
@@ -63,7 +64,8 @@ export class Kernel implements MemContext, FaultContext {
   readonly frames: FrameTable = new FrameTable();
   readonly stats: NodeStats;
   readonly buddy: Buddy;
-  readonly weights: InterleaveWeights;
+  /** Weighted-interleave weights behind /sys/kernel/mm/mempolicy/weighted_interleave (§1.6). */
+  readonly weights: WeightedInterleaveWeights;
   readonly sysctl: Sysctl;
   readonly sysfs: Sysfs = new Sysfs();
   readonly cpusets: Cpusets;
@@ -89,7 +91,7 @@ export class Kernel implements MemContext, FaultContext {
     this.version = version;
     this.stats = new NodeStats(topo.nodeIds);
     this.buddy = new Buddy(topo, this.stats);
-    this.weights = new InterleaveWeights(topo, version);
+    this.weights = bootWeights(topo, version);
     this.sysctl = new Sysctl({ numaBalancing, minFreeKbytes: topo.minFreeKbytes, watermarkScaleFactor: topo.knobs.watermarkScaleFactor });
     this.cpusets = new Cpusets(this);
     registerSysfs(this);

@@ -28,7 +28,7 @@ function choice<T extends string>(path: string, options: readonly T[], get: () =
  * registerWeightFile(k, 3);
  */
 export function registerWeightFile(k: Kernel, n: number): void {
-  k.sysfs.register(`${WI}/node${n}`, { read: () => String(k.weights.weight(n)), write: (v) => k.weights.write(n, v) });
+  k.sysfs.register(`${WI}/node${n}`, { read: () => String(k.weights.weight(n)), write: (v) => k.weights.writeNode(n, v) });
 }
 
 /**
@@ -41,7 +41,7 @@ export function registerSysfs(k: Kernel): void {
   const fs = k.sysfs;
   for (const n of k.topo.memoryNodes) registerWeightFile(k, n);
   if (atLeast(k.version, "v6.16")) {
-    fs.register(`${WI}/auto`, { read: () => String(k.weights.auto), write: (v) => k.weights.writeAuto(v) });
+    fs.register(`${WI}/auto`, { read: () => String(k.weights.mode === "auto"), write: (v) => k.weights.writeAuto(v) });
   }
   fs.register(`${THP}/enabled`, choice(`${THP}/enabled`, ["always", "madvise", "never"] as const, () => k.thp.enabled, (v) => (k.thp.enabled = v)));
   fs.register(
