@@ -19,6 +19,8 @@ export const PG_FILE = 16;
 export const PG_KERNEL = 32;
 
 const INITIAL_CAPACITY = 1 << 16;
+/** Flags whose per-node frame counts are maintained (meminfo, vmstat nr_*). */
+const COUNTED_FLAGS = [PG_ANON, PG_FILE, PG_SHMEM, PG_THP, PG_KERNEL] as const;
 
 /**
  * The frame table: node, mapcount and flags of every allocated frame, plus a free list of ids.
@@ -38,8 +40,37 @@ export class FrameTable {
   /** Frame id 0 is never used, so 0 can mean "no page" in page tables. */
   #top = 1;
   #free: Int32Array = new Int32Array(1024);
+  /** Frames per node carrying each counted flag (COUNTED_FLAGS order), kept up to date. */
+  readonly #counts: Float64Array[] = COUNTED_FLAGS.map(() => new Float64Array(1024));
   #nfree = 0;
   #used = 0;
+
+  #count(flags: number, node: number, n: number): void {
+    for (let i = 0; i < COUNTED_FLAGS.length; i++) if (flags & COUNTED_FLAGS[i]!) this.#counts[i]![node]! += n;
+  }
+
+  /**
+   * Allocated frames on `node` with `flag` (one of PG_ANON, PG_FILE, PG_SHMEM, PG_THP, PG_KERNEL).
+   *
+   * @example
+   * table.countOf(PG_ANON, 0) // 16384
+   */
+  countOf(flag: number, node: number): number {
+    const i = COUNTED_FLAGS.indexOf(flag as (typeof COUNTED_FLAGS)[number]);
+    return i < 0 ? 0 : this.#counts[i]![node] ?? 0;
+  }
+
+  /**
+   * Moves a frame to another node (migration), keeping the counts.
+   *
+   * @example
+   * table.setNode(f, 2);
+   */
+  setNode(f: number, node: number): void {
+    this.#count(this.flags[f]!, this.node[f]!, -1);
+    this.node[f] = node;
+    this.#count(this.flags[f]!, node, 1);
+  }
 
   /** Frames currently allocated. */
   get used(): number {
@@ -79,6 +110,7 @@ export class FrameTable {
     this.mapcount[f] = 0;
     this.flags[f] = flags;
     this.#used++;
+    this.#count(flags, node, 1);
     return f;
   }
 
@@ -110,6 +142,7 @@ export class FrameTable {
       for (let j = 0; j < rest; j++) dst[at + i + j] = f0 + j;
     }
     this.#used += count;
+    this.#count(flags, node, count);
   }
 
   /**
@@ -140,6 +173,9 @@ export class FrameTable {
       for (let j = 0; j < rest; j++) dst[at + i + j] = f0 + j;
     }
     this.#used += count;
+    const per = new Float64Array(1024);
+    for (let j = 0; j < count; j++) per[nodes[j]!]!++;
+    per.forEach((n, node) => n && this.#count(flags, node, n));
   }
 
   /**
@@ -149,6 +185,7 @@ export class FrameTable {
    * table.release(f);
    */
   release(f: number): void {
+    this.#count(this.flags[f]!, this.node[f]!, -1);
     this.node[f] = 0;
     this.mapcount[f] = 0;
     this.flags[f] = 0;

@@ -21,7 +21,7 @@ export function migrateFrame(k: Kernel, f: number, to: number): boolean {
     return false;
   }
   k.buddy.release(from, 1);
-  k.frames.node[f] = to;
+  k.frames.setNode(f, to);
   k.stats.add("pgmigrate_success", to, 1);
   return true;
 }

@@ -6,24 +6,17 @@ import { PG_ANON, PG_FILE, PG_SHMEM, PG_THP } from "./frames.js";
 import type { Kernel } from "./kernel.js";
 import { NODE_COUNTERS } from "./stats.js";
 
-/** Page-state counts per node, from the frame columns. */
+/** Page-state counts per node, maintained by the frame table. */
 function pageCounts(k: Kernel): { anon: Float64Array; file: Float64Array; shmem: Float64Array; thp: Float64Array } {
   const w = k.buddy.free.length;
-  const anon = new Float64Array(w);
-  const file = new Float64Array(w);
-  const shmem = new Float64Array(w);
-  const thp = new Float64Array(w);
-  const { node, flags } = k.frames;
-  for (let f = 0; f < node.length; f++) {
-    const fl = flags[f]!;
-    if (fl === 0) continue;
-    const n = node[f]!;
-    if (fl & PG_ANON) anon[n]!++;
-    if (fl & PG_SHMEM) shmem[n]!++;
-    if (fl & (PG_FILE | PG_SHMEM)) file[n]!++;
-    if (fl & PG_THP) thp[n]!++;
-  }
-  return { anon, file, shmem, thp };
+  const per = (f: (n: number) => number): Float64Array => Float64Array.from({ length: w }, (_, n) => f(n));
+  const fr = k.frames;
+  return {
+    anon: per((n) => fr.countOf(PG_ANON, n)),
+    file: per((n) => fr.countOf(PG_FILE, n) + fr.countOf(PG_SHMEM, n)),
+    shmem: per((n) => fr.countOf(PG_SHMEM, n)),
+    thp: per((n) => fr.countOf(PG_THP, n)),
+  };
 }
 
 /**
