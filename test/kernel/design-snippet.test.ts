@@ -3,7 +3,7 @@
  * index; plus the sysfs/sysctl files they touch and the views they read.
  */
 import { describe, expect, it } from "vitest";
-import { boot, presets, SyscallError } from "../../src/index.js";
+import { boot, presets, SyscallError, topology } from "../../src/index.js";
 
 describe("DESIGN.md machine-layer snippet", () => {
   it("runs as written", () => {
@@ -55,6 +55,16 @@ describe("sysfs and sysctl", () => {
     expect(k.sysfs.read(`${wi}/auto`)).toBe("true");
     expect(() => k.sysfs.write(`${wi}/auto`, "maybe")).toThrow(/EINVAL/);
     expect(() => k.sysfs.write(`${wi}/nodeX`, 1)).toThrow(/ENOENT/);
+  });
+
+  it("auto = true is ENODEV when no node ever reported bandwidth", () => {
+    const spec = topology("nohmat")
+      .socket(0, { cpus: 2, memory: { capacity: "1GiB", readBandwidth: 100, idleLatency: 100, hmat: false } })
+      .cxl({ socket: 0, memory: { capacity: "1GiB", readBandwidth: 25, idleLatency: 250, hmat: false }, link: { readBandwidth: 26, latency: 40 } })
+      .build();
+    const k2 = boot(spec);
+    k2.sysfs.write(`${wi}/auto`, "0");
+    expect(() => k2.sysfs.write(`${wi}/auto`, "1")).toThrow(/ENODEV/);
   });
 
   it("auto does not exist before v6.16", () => {

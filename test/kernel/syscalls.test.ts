@@ -86,6 +86,8 @@ describe("get_mempolicy (§2.4)", () => {
     ["unknown flag", () => p.getMempolicy({ flags: 8 }), "EINVAL"],
     ["maxnode < nr_node_ids", () => p.getMempolicy({ maxnode: 2 }), "EINVAL"],
     ["maxnode < nr_node_ids without nmask", () => p.getMempolicy({ maxnode: 2, nmask: false }), "ok"],
+    ["nmask more than a page beyond the kernel's", () => p.getMempolicy({ maxnode: 32768 + 66 }), "EINVAL"],
+    ["nmask up to a page", () => p.getMempolicy({ maxnode: 32768 + 1 }), "ok"],
     ["MEMS_ALLOWED with NODE", () => p.getMempolicy({ flags: ["MPOL_F_MEMS_ALLOWED", "MPOL_F_NODE"] }), "EINVAL"],
     ["MEMS_ALLOWED with ADDR", () => p.getMempolicy({ addr: a, flags: "MPOL_F_MEMS_ALLOWED|MPOL_F_ADDR" }), "EINVAL"],
     ["addr without ADDR", () => p.getMempolicy({ addr: a }), "EINVAL"],
@@ -180,6 +182,15 @@ describe("mbind (§2.3)", () => {
     // Pages already inside the mask pass STRICT.
     expect(errnoOf(() => p.mbind(a, 16 * P, "MPOL_BIND", [0, 1], "MPOL_MF_STRICT"))).toBe("ok");
     expect(p.getMempolicy({ addr: a, flags: ["MPOL_F_ADDR"] }).modeName).toBe("MPOL_BIND");
+  });
+
+  it("the walk is in address order: a misplaced page before a hole is EIO, a hole first is EFAULT", () => {
+    const { p, a } = setup();
+    p.touch(a, 16 * P);
+    p.munmap(a + 8 * P, P);
+    expect(errnoOf(() => p.mbind(a, 16 * P, "MPOL_BIND", [1], ["MPOL_MF_STRICT"]))).toBe("EIO");
+    p.munmap(a, P);
+    expect(errnoOf(() => p.mbind(a, 16 * P, "MPOL_BIND", [1], ["MPOL_MF_STRICT"]))).toBe("EFAULT");
   });
 
   it("MOVE migrates misplaced pages to where the new policy puts them (interleave by address)", () => {

@@ -3,7 +3,7 @@
  * cpusets (§2.6): enforcement, rebinding with and without STATIC/RELATIVE, memory_migrate.
  */
 import { describe, expect, it } from "vitest";
-import { rebindPolicy } from "../../src/kernel/mpol.js";
+import { createPolicy, rebindPolicy } from "../../src/kernel/mpol.js";
 import type { Policy } from "../../src/policy/types.js";
 import { countsAt, tinyKernel } from "./helpers.js";
 
@@ -107,6 +107,13 @@ describe("cpusets (§2.6)", () => {
     const stat: Policy = { ...rel, flags: ["MPOL_F_STATIC_NODES"], nodes: [1, 3], userNodemask: [1, 3], cpusetMems: null };
     expect(rebindPolicy(stat, [2, 3]).nodes).toEqual([3]);
     expect(rebindPolicy(stat, [4, 5]).nodes).toEqual([4, 5]); // empty -> all new mems
+  });
+
+  it("RELATIVE at creation folds and maps onto the allowed nodes (§2.1)", () => {
+    const mf = { mode: 3, flags: 0x4000 };
+    expect(createPolicy("set_mempolicy", mf, [1, 2, 3], [4, 5, 6, 7], [0, 1, 2, 3, 4, 5, 6, 7])!.nodes).toEqual([5, 6, 7]);
+    expect(createPolicy("set_mempolicy", mf, [0, 2, 4], [2, 3, 4, 5], [0, 1, 2, 3, 4, 5, 6, 7])!.nodes).toEqual([2, 4]);
+    expect(createPolicy("set_mempolicy", { mode: 2, flags: 0x8000 }, [0, 5], [4, 5], [0, 4, 5])).toMatchObject({ nodes: [5], userNodemask: [0, 5] });
   });
 
   it("memory_migrate moves pages with the positional map when mems change", () => {

@@ -105,20 +105,20 @@ export function sysMbind(
   // Range walk (queue_pages_range): holes are EFAULT except for MPOL_DEFAULT (§2.3 step 7).
   const vmas = p.mm.overlapping(s, e);
   if (vmas.length === 0) throw new SyscallError(sc, "EFAULT", `no mapping in [0x${addr.toString(16)}, +${len}) (§2.3)`);
-  if (mf.mode !== 0) {
-    let at = s;
-    for (const v of vmas) {
-      if (v.start > at) throw new SyscallError(sc, "EFAULT", `unmapped hole at 0x${(at * PAGE_SIZE).toString(16)} (§2.3)`);
-      at = v.end;
-    }
-    if (at < e) throw new SyscallError(sc, "EFAULT", `unmapped hole at 0x${(at * PAGE_SIZE).toString(16)} (§2.3)`);
-  }
-  // "Misplaced" = node not in the user nodemask (MPOL_MF_INVERT walk).
+  // The walk goes VMA by VMA in address order: a hole before a VMA is EFAULT, a misplaced
+  // page inside it under STRICT without MOVE is EIO, whichever comes first. "Misplaced" = node
+  // not in the user nodemask (MPOL_MF_INVERT walk).
+  const hole = (at: number): SyscallError => new SyscallError(sc, "EFAULT", `unmapped hole at 0x${(at * PAGE_SIZE).toString(16)} (§2.3)`);
   const fr = k.frames;
   const moving = (flags & (MOVE | MOVE_ALL)) !== 0;
+  const checking = moving || (flags & STRICT) !== 0;
   const queued: { f: number; v: Vma; vpn: number }[] = [];
   let failed = 0;
-  walk: for (const v of vmas) {
+  let at = s;
+  for (const v of vmas) {
+    if (mf.mode !== 0 && v.start > at) throw hole(at);
+    at = v.end;
+    if (!checking) continue;
     const a = Math.max(s, v.start);
     const b = Math.min(e, v.end);
     for (let x = a; x < b; x++) {
@@ -126,16 +126,14 @@ export function sysMbind(
       if (f <= 0) continue;
       if (user.includes(fr.node[f]!)) continue;
       if (!moving) {
-        if (flags & STRICT) {
-          throw new SyscallError(sc, "EIO", `page at 0x${(x * PAGE_SIZE).toString(16)} is on node ${fr.node[f]}, outside the new policy's nodes, and MPOL_MF_STRICT was given without MOVE; the policy was not installed (§2.3)`);
-        }
-        break walk;
+        throw new SyscallError(sc, "EIO", `page at 0x${(x * PAGE_SIZE).toString(16)} is on node ${fr.node[f]}, outside the new policy's nodes, and MPOL_MF_STRICT was given without MOVE; the policy was not installed (§2.3)`);
       }
       // Shared folios are skipped silently without MOVE_ALL (§2.3 step 7).
       if (!(flags & MOVE_ALL) && fr.mapcount[f]! > 1) continue;
       queued.push({ f, v, vpn: x });
     }
   }
+  if (mf.mode !== 0 && at < e) throw hole(at);
   // Install on every VMA of the range, splitting and merging (§2.3 step 8).
   p.mm.splitAround(s, e);
   for (const v of p.mm.overlapping(s, e)) {

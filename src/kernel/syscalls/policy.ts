@@ -82,6 +82,10 @@ export function sysGetMempolicy(p: Process, opts: GetMempolicyOptions): GetMempo
   if (wantMask && maxnode < nrNodeIds) {
     throw new SyscallError(sc, "EINVAL", `maxnode ${maxnode} is too small for nr_node_ids ${nrNodeIds} (§2.4)`);
   }
+  // copy_nodes_to_user: a buffer more than a page beyond the kernel's nodemask is EINVAL.
+  if (wantMask && Math.ceil((maxnode - 1) / 64) * 8 > Math.max(4096, Math.ceil(nrNodeIds / 64) * 8)) {
+    throw new SyscallError(sc, "EINVAL", `maxnode ${maxnode} asks for a nodemask more than a page beyond the kernel's (§2.4)`);
+  }
   const mask = (nodes: readonly number[]): readonly number[] => (wantMask ? nodes : []);
   if (flags & MEMS) {
     if (flags & (NODE | ADDR)) throw new SyscallError(sc, "EINVAL", "MPOL_F_MEMS_ALLOWED cannot be combined with MPOL_F_NODE or MPOL_F_ADDR (§2.4)");
