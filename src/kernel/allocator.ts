@@ -88,7 +88,12 @@ export class Buddy {
     this.topo = topo;
   }
 
-  /** The watermarks of a node (§1.9). */
+  /**
+   * The watermarks of a node (§1.9).
+   *
+   * @example
+   * buddy.watermarks(0).low
+   */
   watermarks(node: number): Watermarks {
     return this.#wm[node]!;
   }

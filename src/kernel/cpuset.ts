@@ -54,7 +54,12 @@ export class Cpusets {
     this.#sets.set("/", new Cpuset("/", [...k.topo.memoryNodes], false));
   }
 
-  /** A cpuset by path; ENOENT if missing. */
+  /**
+   * A cpuset by path; ENOENT if missing.
+   *
+   * @example
+   * k.cpusets.get("/").mems // every memory node
+   */
   get(path: string): Cpuset {
     const cs = this.#sets.get(path);
     if (!cs) throw new SyscallError("open", "ENOENT", `no cpuset ${path}`);

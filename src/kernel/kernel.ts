@@ -126,7 +126,12 @@ export class Kernel implements MemContext, FaultContext {
     if (w && to && to !== from) this.policyWeights.set(to, w);
   }
 
-  /** A fresh inode number (shmem interleave bias, §1.3). */
+  /**
+   * A fresh inode number (shmem interleave bias, §1.3).
+   *
+   * @example
+   * k.nextIno() // 7
+   */
   nextIno(): number {
     return this.#nextIno++;
   }
@@ -147,7 +152,12 @@ export class Kernel implements MemContext, FaultContext {
     return p;
   }
 
-  /** Registers a task created by fork/clone (kernel internal). */
+  /**
+   * Registers a task created by fork/clone (kernel internal).
+   *
+   * @example
+   * k.adopt((pid) => new Process(k, { pid, cpu: 0, capSysNice: true, cpuset: k.cpusets.get("/") }))
+   */
   adopt(make: (pid: number) => Process): Process {
     const p = make(this.#nextPid++);
     this.#procs.set(p.pid, p);
@@ -165,7 +175,12 @@ export class Kernel implements MemContext, FaultContext {
     return p && !p.killed ? p : undefined;
   }
 
-  /** Every live task. */
+  /**
+   * Every live task.
+   *
+   * @example
+   * k.processes().map((p) => p.pid)
+   */
   processes(): Process[] {
     return [...this.#procs.values()].filter((p) => !p.killed);
   }
@@ -283,7 +298,12 @@ export class Kernel implements MemContext, FaultContext {
     onlineMemory(this, node);
   }
 
-  /** The OOM killer (§1.8 step 3); see MemContext.outOfMemory. */
+  /**
+   * The OOM killer (§1.8 step 3); see MemContext.outOfMemory.
+   *
+   * @example
+   * k.outOfMemory(p, [2]) // kills the biggest candidate, or throws OomKilledError
+   */
   outOfMemory(task: TaskPlacement, constraint: Nodemask | null): void {
     const requester = task as Process;
     const constrained = constraint !== null;

@@ -56,13 +56,23 @@ export class MemObject {
     if (pages) this.markPopulated(0, size);
   }
 
-  /** Records that [a, b) may hold pages. */
+  /**
+   * Records that [a, b) may hold pages.
+   *
+   * @example
+   * obj.markPopulated(0, 512);
+   */
   markPopulated(a: number, b: number): void {
     if (a < this.populatedLo) this.populatedLo = a;
     if (b > this.populatedHi) this.populatedHi = b;
   }
 
-  /** True when no page in [a, b) can be present. */
+  /**
+   * True when no page in [a, b) can be present.
+   *
+   * @example
+   * obj.knownEmpty(0, 512) // true for a fresh object
+   */
   knownEmpty(a: number, b: number): boolean {
     return b <= this.populatedLo || a >= this.populatedHi;
   }

@@ -46,7 +46,12 @@ export function planFor(pol: Policy | null, task: TaskPlacement): Plan {
   throw new Error(`planFor: ${pol.mode} is an interleave mode`);
 }
 
-/** True for INTERLEAVE and WEIGHTED_INTERLEAVE. */
+/**
+ * True for INTERLEAVE and WEIGHTED_INTERLEAVE.
+ *
+ * @example
+ * isInterleave(null) // false
+ */
 export function isInterleave(pol: Policy | null): boolean {
   return !!pol && (pol.mode === "MPOL_INTERLEAVE" || pol.mode === "MPOL_WEIGHTED_INTERLEAVE");
 }

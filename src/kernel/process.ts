@@ -186,7 +186,12 @@ export class Process implements FaultTask {
     return f > 0 ? this.kernel.frames.node[f]! : -1;
   }
 
-  /** The frame mapped at a vpn of a VMA: anon first (or ZERO_PAGE), then the mapped file page; NO_PAGE if none. */
+  /**
+   * The frame mapped at a vpn of a VMA: anon first (or ZERO_PAGE), then the mapped file page; NO_PAGE if none.
+   *
+   * @example
+   * p.frameAt(p.mm.find(a / 4096)!, a / 4096) // a frame id, NO_PAGE or ZERO_PAGE
+   */
   frameAt(v: Vma, vpn: number): number {
     if (v.anon) {
       const f = v.anon.pages[v.anonOff + vpn - v.start]!;
@@ -196,7 +201,12 @@ export class Process implements FaultTask {
     return NO_PAGE;
   }
 
-  /** Resident pages (anon and mapped file/shmem pages) for OOM scoring. */
+  /**
+   * Resident pages (anon and mapped file/shmem pages) for OOM scoring.
+   *
+   * @example
+   * p.rss() // 16384
+   */
   rss(): number {
     let n = 0;
     for (const v of this.mm.vmas) {
@@ -221,7 +231,12 @@ export class Process implements FaultTask {
     this.exitMm();
   }
 
-  /** Tears the address space down (exit/OOM kill); returns freed pages. Kills every thread of the mm. */
+  /**
+   * Tears the address space down (exit/OOM kill); returns freed pages. Kills every thread of the mm.
+   *
+   * @example
+   * p.exitMm() // pages freed
+   */
   exitMm(): number {
     const before = this.kernel.frames.used;
     for (const p of this.kernel.processes()) if (p.mm === this.mm) p.killed = true;

@@ -51,17 +51,32 @@ export class NodeStats {
     for (const c of NODE_COUNTERS) this.#counters.set(c, new Float64Array(width));
   }
 
-  /** Adds `n` to a counter of a node. */
+  /**
+   * Adds `n` to a counter of a node.
+   *
+   * @example
+   * stats.add("numa_hit", 0, 1);
+   */
   add(counter: NodeCounter, node: number, n: number): void {
     this.#counters.get(counter)![node]! += n;
   }
 
-  /** A node's value of a counter. */
+  /**
+   * A node's value of a counter.
+   *
+   * @example
+   * stats.get("numa_hit", 0) // 1
+   */
   get(counter: NodeCounter, node: number): number {
     return this.#counters.get(counter)![node] ?? 0;
   }
 
-  /** The sum over nodes of a counter. */
+  /**
+   * The sum over nodes of a counter.
+   *
+   * @example
+   * stats.total("numa_hit") // 1
+   */
   total(counter: NodeCounter): number {
     let s = 0;
     for (const n of this.#nodes) s += this.get(counter, n);

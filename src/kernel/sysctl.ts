@@ -33,7 +33,12 @@ export class Sysctl {
     ]);
   }
 
-  /** Every knob name, sorted. */
+  /**
+   * Every knob name, sorted.
+   *
+   * @example
+   * k.sysctl.names() // ["kernel.numa_balancing", ...]
+   */
   names(): string[] {
     return [...this.#knobs.keys()].sort();
   }

@@ -31,7 +31,12 @@ export class Sysfs {
     this.#files.set(path, file);
   }
 
-  /** Removes a file (memory hot-remove). */
+  /**
+   * Removes a file (memory hot-remove).
+   *
+   * @example
+   * sysfs.unregister("/sys/kernel/mm/mempolicy/weighted_interleave/node3");
+   */
   unregister(path: string): void {
     this.#files.delete(path);
   }

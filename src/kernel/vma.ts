@@ -11,7 +11,12 @@ import type { MemObject } from "./objects.js";
  */
 export type VmaKind = "anon" | "shmem" | "file-shared" | "file-private";
 
-/** Two policies are the same policy for VMA merging (mpol_equal semantics, §2.3 step 8). */
+/**
+ * Two policies are the same policy for VMA merging (mpol_equal semantics, §2.3 step 8).
+ *
+ * @example
+ * policyEqual(null, null) // true
+ */
 export function policyEqual(a: Policy | null, b: Policy | null): boolean {
   if (a === b) return true;
   if (!a || !b) return false;

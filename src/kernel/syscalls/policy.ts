@@ -59,7 +59,12 @@ export interface GetMempolicyResult {
   readonly node?: number;
 }
 
-/** The policy that governs `addr` in a VMA: the shared policy of a shmem inode, else the VMA policy. */
+/**
+ * The policy that governs `addr` in a VMA: the shared policy of a shmem inode, else the VMA policy.
+ *
+ * @example
+ * vmaPolicyAt(vma, vpn) // the shmem shared policy or the VMA policy
+ */
 export function vmaPolicyAt(v: Vma, vpn: number): Policy | null {
   if (v.isShmem) return v.file!.sharedPolicyAt(v.filePgoff + vpn - v.start);
   return v.policy;
