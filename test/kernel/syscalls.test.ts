@@ -302,6 +302,7 @@ describe("migrate_pages and move_pages (§2.5)", () => {
     expect(errnoOf(() => p.movePages(424242, [a], [1]))).toBe("ESRCH");
     const weak = k.spawn({ cpu: 0, capSysNice: false });
     expect(errnoOf(() => weak.movePages(0, [a], [1], ["MPOL_MF_MOVE_ALL"]))).toBe("EPERM");
+    expect(errnoOf(() => weak.movePages(p.pid, [a], [1]))).toBe("EPERM");
     k.cpusets.create("/n0", { mems: [0] });
     k.cpusets.attach(p, "/n0");
     expect(errnoOf(() => p.movePages(0, [a], [2]))).toBe("EACCES");

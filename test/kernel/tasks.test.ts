@@ -159,3 +159,27 @@ describe("exec with numactl", () => {
     expect(text).toMatch(/node distances:\nnode   0   1   2 \n  0:  10 /);
   });
 });
+
+describe("effective policy and MOF (§1.3, §4.3)", () => {
+  it("resolves shared -> VMA -> task -> default and reports NUMA-balancing eligibility", async () => {
+    const { effectivePolicy, vmaPolicyMof } = await import("../../src/kernel/effective.js");
+    const k = tinyKernel();
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap(4 * P);
+    const s = p.mmap(4 * P, { shared: true });
+    const vA = () => p.mm.find(a / P)!;
+    const vS = () => p.mm.find(s / P)!;
+    expect(effectivePolicy(vA(), a / P, p.policy)).toEqual({ policy: null, scope: "default" });
+    expect(vmaPolicyMof(vA(), p.policy, { shmemFix: false })).toBe(true);
+    expect(vmaPolicyMof(vS(), p.policy, { shmemFix: false })).toBe(false); // the shmem bug
+    expect(vmaPolicyMof(vS(), p.policy, { shmemFix: true })).toBe(true);
+    p.setMempolicy("MPOL_INTERLEAVE", [0, 1]);
+    expect(effectivePolicy(vA(), a / P, p.policy).scope).toBe("task");
+    expect(vmaPolicyMof(vA(), p.policy, { shmemFix: true })).toBe(false);
+    p.mbind(a, 4 * P, "MPOL_BIND|MPOL_F_NUMA_BALANCING", [0]);
+    expect(effectivePolicy(vA(), a / P, p.policy).scope).toBe("vma");
+    expect(vmaPolicyMof(vA(), p.policy, { shmemFix: false })).toBe(true);
+    p.mbind(s, 4 * P, "MPOL_PREFERRED", [1]);
+    expect(effectivePolicy(vS(), s / P, p.policy).scope).toBe("shared");
+  });
+});

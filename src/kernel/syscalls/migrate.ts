@@ -56,6 +56,7 @@ export function sysMovePages(p: Process, pid: number, pages: readonly number[], 
   if (flags & ~(MOVE | MOVE_ALL)) throw new SyscallError(sc, "EINVAL", "flags other than MPOL_MF_MOVE / MPOL_MF_MOVE_ALL (§2.5)");
   if (flags & MOVE_ALL && !p.capSysNice) throw new SyscallError(sc, "EPERM", "MPOL_MF_MOVE_ALL needs CAP_SYS_NICE (§2.5)");
   const t = target(p, sc, pid);
+  if (t.tgid !== p.tgid && !p.capSysNice) throw new SyscallError(sc, "EPERM", "moving another process's pages needs ptrace read rights (CAP_SYS_NICE here) (§2.5)");
   if (nodes && nodes.length !== pages.length) throw new SyscallError(sc, "EFAULT", "the nodes array is shorter than pages");
   const k = p.kernel;
   const status: number[] = [];
