@@ -35,7 +35,6 @@ export interface FaultTask extends TaskPlacement {
  * faultVma(k, task, vma, vma.start, vma.end, true);
  */
 export function faultVma(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: number, write: boolean): void {
-  ctx.stats.add("pgfault", task.cpuNode, e - s);
   switch (vma.kind) {
     case "anon":
       faultAnon(ctx, task, vma, s, e, write);
@@ -68,6 +67,7 @@ function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: n
   const pol = vma.policy ?? task.policy;
   const fr = ctx.frames;
   if (anon.knownEmpty(s + off, e + off)) {
+    ctx.stats.add("pgfault", task.cpuNode, e - s);
     anon.markPopulated(s + off, e + off);
     if (!write) pages.fill(ZERO_PAGE, s + off, e + off);
     else allocAnonRun(ctx, task, vma, pol, s, e);
@@ -80,6 +80,7 @@ function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: n
     if (f === NO_PAGE || (f === ZERO_PAGE && write)) {
       let w = v + 1;
       while (w < e && (pages[w + off] === NO_PAGE || (write && pages[w + off] === ZERO_PAGE))) w++;
+      ctx.stats.add("pgfault", task.cpuNode, w - v);
       if (!write) pages.fill(ZERO_PAGE, v + off, w + off);
       else allocAnonRun(ctx, task, vma, pol, v, w);
       v = w;
@@ -88,6 +89,7 @@ function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: n
     if (write && f > 0) {
       if (fr.mapcount[f]! > 1) {
         // Break COW of a page shared after fork (§1.3: the new page follows the VMA policy).
+        ctx.stats.add("pgfault", task.cpuNode, 1);
         fr.mapcount[f]!--;
         allocPages(ctx, task, pol, v, 1, { dst: pages, at: v + off, flags: PG_ANON | PG_DIRTY, mapcount: 1 });
       } else fr.flags[f]! |= PG_DIRTY;
@@ -166,6 +168,7 @@ function faultShared(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e:
     const f = obj.pages[v + fo]!;
     const mi = v - vma.start;
     if (!mapped[mi]) {
+      ctx.stats.add("pgfault", task.cpuNode, 1);
       mapped[mi] = 1;
       fr.mapcount[f]!++;
     }
@@ -191,6 +194,7 @@ function faultPrivateFileWrite(ctx: FaultContext, task: FaultTask, vma: Vma, s: 
     }
     let w = v + 1;
     while (w < e && anon.pages[w + off]! <= 0) w++;
+    ctx.stats.add("pgfault", task.cpuNode, w - v);
     allocPages(ctx, task, pol, v + fo, w - v, { dst: anon.pages, at: v + off, flags: PG_ANON | PG_DIRTY, mapcount: 1 });
     v = w;
   }

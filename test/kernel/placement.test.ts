@@ -155,3 +155,27 @@ describe("numa_maps format", () => {
     expect(k.process(c.pid)).toBeUndefined();
   });
 });
+
+describe("THP fallback and fault accounting", () => {
+  it("a THP that does not fit on the start node falls back to 4 KiB pages without reclaim", () => {
+    const k = tinyKernel({ pages: [600, 1000, 1000] });
+    k.sysfs.write("/sys/kernel/mm/transparent_hugepage/enabled", "always");
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap("4MiB");
+    p.touch(a, "4MiB");
+    const vm = k.vmstat();
+    expect([vm.thp_fault_alloc, vm.thp_fault_fallback]).toEqual([1, 1]);
+    // 512 in the folio, then 4 KiB pages: 68 more on node 0 above low, 444 on node 1.
+    expect(countsAt(p.numaMaps(), a)).toEqual({ 0: 580, 1: 444 });
+    expect(k.buddy.wakeLog).toEqual([]);
+  });
+
+  it("pgfault counts faults, not touches of present pages", () => {
+    const k = tinyKernel();
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap(10 * P);
+    p.touch(a, 10 * P);
+    p.touch(a, 10 * P);
+    expect(k.vmstat().pgfault).toBe(10);
+  });
+});
