@@ -157,8 +157,8 @@ function staticRunFits(ctx: MemContext, table: Int16Array, r0: number, count: nu
  * @example
  * allocThp(k, task, null, vpn >> 9, false) // 0
  */
-export function allocThp(ctx: MemContext, task: TaskPlacement, pol: Policy | null, ilx: number, directReclaim: boolean): number {
-  const light = { order: 9, mems: task.mems, cpuNode: task.cpuNode, kswapd: directReclaim, directReclaim };
+export function allocThp(ctx: MemContext, task: TaskPlacement, pol: Policy | null, ilx: number, directReclaim: boolean, kswapd = false): number {
+  const light = { order: 9, mems: task.mems, cpuNode: task.cpuNode, kswapd, directReclaim };
   const take = (req: AllocRequest): number => {
     const res = ctx.buddy.allocate(req, 1);
     return res.runs.length > 0 ? res.runs[0]![0] : -1;

@@ -52,12 +52,14 @@ export function faultVma(ctx: FaultContext, task: FaultTask, vma: Vma, s: number
   }
 }
 
-function thpAllowed(ctx: FaultContext, vma: Vma): { on: boolean; reclaim: boolean } {
+/** THP eligibility and the gfp of the huge allocation (vma_thp_gfp_mask per defrag setting). */
+function thpAllowed(ctx: FaultContext, vma: Vma): { on: boolean; reclaim: boolean; kswapd: boolean } {
   const en = ctx.thp.enabled;
   const on = vma.kind === "anon" && (en === "always" || (en === "madvise" && vma.hugepage));
   const d = ctx.thp.defrag;
   const reclaim = d === "always" || (vma.hugepage && (d === "madvise" || d === "defer+madvise"));
-  return { on, reclaim };
+  const kswapd = d === "defer" || (d === "defer+madvise" && !vma.hugepage);
+  return { on, reclaim, kswapd };
 }
 
 function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: number, write: boolean): void {
@@ -111,7 +113,7 @@ function allocAnonRun(ctx: FaultContext, task: FaultTask, vma: Vma, pol: Policy 
       if (a > v) allocPages(ctx, task, pol, v, a - v, { dst: anon.pages, at: v + off, flags, mapcount: 1 });
       // ilx = (vm_pgoff >> 9) + ((addr - vm_start) >> 21); vm_pgoff = vpn of vm_start for anon (§1.3).
       const ilx = (vma.start >> 9) + ((a - vma.start) >> 9);
-      const node = allocThp(ctx, task, pol, ilx, thp.reclaim);
+      const node = allocThp(ctx, task, pol, ilx, thp.reclaim, thp.kswapd);
       if (node >= 0) {
         ctx.frames.allocRun(anon.pages, a + off, 512, node, flags | PG_THP, 1);
         ctx.stats.add("thp_fault_alloc", node, 1);
