@@ -100,6 +100,20 @@ function allocInterleaved(ctx: MemContext, task: TaskPlacement, pol: Policy, ilx
     ctx.frames.allocNodes(out.dst, out.at, nodes, count, out.flags, out.mapcount);
     return;
   }
+  // Pages are committed (frames written into the page table) in segments: before an OOM kill
+  // everything faulted so far is mapped, as the kernel's earlier faults would be.
+  let seg = 0;
+  const commit = (upto: number): void => {
+    for (let n = 0; n < width; n++) {
+      if (hits[n]) buddy.account(n, hits[n]!, 1, n, task.cpuNode);
+      if (ilHits[n]) stats.add("numa_interleave", n, ilHits[n]!);
+    }
+    hits.fill(0);
+    ilHits.fill(0);
+    ctx.frames.allocNodes(out.dst, out.at + seg, nodes.subarray(seg, upto), upto - seg, out.flags, out.mapcount);
+    seg = upto;
+  };
+  const one = new Int32Array(1);
   for (let i = 0; i < count; i++) {
     let target: number;
     if (table) {
@@ -113,18 +127,18 @@ function allocInterleaved(ctx: MemContext, task: TaskPlacement, pol: Policy, ilx
       continue;
     }
     // The target failed its low watermark (or the cpuset): full path from the target (§1.8 table).
-    const one = new Int32Array(1);
-    allocBulk(ctx, task, { start: target, mask: null, mems, order: 0, cpuNode: task.cpuNode }, 1, { dst: one, at: 0, flags: 0, mapcount: 0 }, 0, true);
+    const req = { start: target, mask: null, mems, order: 0, cpuNode: task.cpuNode };
+    const tmp = { dst: one, at: 0, flags: 0, mapcount: 0 };
+    while (allocBulk(ctx, task, req, 1, tmp, 0, false) === 0) {
+      commit(i);
+      ctx.outOfMemory(task, null);
+    }
     const node = ctx.frames.node[one[0]!]!;
     ctx.frames.release(one[0]!);
     nodes[i] = node;
     if (node === target) ilHits[target]!++;
   }
-  for (let n = 0; n < width; n++) {
-    if (hits[n]) buddy.account(n, hits[n]!, 1, n, task.cpuNode);
-    if (ilHits[n]) stats.add("numa_interleave", n, ilHits[n]!);
-  }
-  ctx.frames.allocNodes(out.dst, out.at, nodes, count, out.flags, out.mapcount);
+  commit(count);
 }
 
 function perNodeCounts(table: Int16Array, r0: number, count: number, width: number): Float64Array {

@@ -75,6 +75,16 @@ describe("buddy allocator (§1.8)", () => {
     expect(Object.values(countsAt(p.numaMaps(), a)).reduce((x, y) => x + y, 0)).toBe(200);
   });
 
+  it("an interleaved run that ends in an OOM kill of its own task gives every page back", () => {
+    const k = tinyKernel({ shape: "dram+cxl" });
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap(2100 * P);
+    p.mbind(a, 2100 * P, "MPOL_INTERLEAVE", [0, 1]);
+    expect(() => p.touch(a, 2100 * P)).toThrow(OomKilledError);
+    expect([...k.buddy.free.slice(0, 2)]).toEqual([1000, 1000]);
+    expect(k.oomKills).toEqual([{ pid: p.pid, constrained: false, freedPages: 1980 }]);
+  });
+
   it("a direct-reclaim hook is called with the zonelist nodes after the min watermark fails", () => {
     const k = tinyKernel({ shape: "dram+cxl" });
     const calls: [number[], number][] = [];
