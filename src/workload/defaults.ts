@@ -7,12 +7,13 @@ import type { PerfSpec } from "./types.js";
  * Per-thread model parameters of a process whose patterns have no opinion and that never
  * called `perf()`: 10 misses in flight, as a prefetched streaming thread sustains on a modern
  * server core (16 L1D fill buffers on Golden Cove, see the STREAM pattern), and no compute
- * between accesses, so the process is memory bound until told otherwise.
+ * between accesses, so the process is memory bound until told otherwise; stores write-allocate,
+ * as ordinary cached stores do.
  *
  * @example
- * workload().process("a", (p) => p.region("r", { size: "1GiB" }).phase(0, [{ region: "r", pattern: "fileScan" }])) // perf { mlp: 10, computeNs: 0 }
+ * workload().process("a", (p) => p.region("r", { size: "1GiB" }).phase(0, [{ region: "r", pattern: "fileScan" }])) // perf { mlp: 10, computeNs: 0, nonTemporalStores: false }
  */
-export const DEFAULT_PERF: PerfSpec = { mlp: 10, computeNs: 0 };
+export const DEFAULT_PERF: PerfSpec = { mlp: 10, computeNs: 0, nonTemporalStores: false };
 
 /**
  * Threads of a process that never called `threads()`.

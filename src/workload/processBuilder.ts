@@ -7,7 +7,6 @@ import { parseDuration, type Duration, type Size } from "../core/units.js";
 import { Checker, throwFirst } from "./check.js";
 import { DEFAULT_PERF, DEFAULT_THREADS } from "./defaults.js";
 import type { PatternInput } from "./patterns/registry.js";
-import type { PerfDefaults } from "./patterns/types.js";
 import {
   coldHogAddition,
   makeAccess,
@@ -25,7 +24,7 @@ import {
   type StreamOptions,
   type ZipfOptions,
 } from "./shortcuts.js";
-import type { AccessSpec, CpuBinding, PhaseSpec, ProcessSpec, RegionKind, RegionSpec } from "./types.js";
+import type { AccessSpec, CpuBinding, PerfSpec, PhaseSpec, ProcessSpec, RegionKind, RegionSpec } from "./types.js";
 
 /**
  * Options of `region()`.
@@ -72,6 +71,8 @@ export interface PerfOptions {
   readonly mlp?: number;
   /** CPU time per access that does not overlap memory, e.g. `"50ns"` or 50. */
   readonly computeNs?: Duration;
+  /** Whether stores skip the write-allocate read (streaming stores). */
+  readonly nonTemporalStores?: boolean;
 }
 
 type PerfSource = "default" | "pattern" | "explicit";
@@ -80,7 +81,7 @@ interface ProcessState {
   readonly name: string;
   readonly threads: number;
   readonly binding: CpuBinding | null;
-  readonly perf: PerfDefaults;
+  readonly perf: PerfSpec;
   readonly perfSource: PerfSource;
   readonly regions: readonly RegionSpec[];
   readonly phases: readonly PhaseSpec[];
@@ -173,10 +174,15 @@ export class ProcessBuilder {
     const s = this.#s;
     const mlp = options.mlp ?? s.perf.mlp;
     const computeNs = options.computeNs === undefined ? s.perf.computeNs : parseDuration(options.computeNs, this.#what("perf() computeNs"));
+    const nonTemporalStores = options.nonTemporalStores ?? s.perf.nonTemporalStores;
     const ck = new Checker();
     ck.number([], mlp, { min: 0, minOpen: true }, "misses in flight must be a number above 0", "use 1 for a pointer chase, ~10 for streaming");
     throwFirst(ck, this.#what("perf() mlp"));
-    return this.#next({ perf: { mlp, computeNs }, perfSource: "explicit" });
+    if (typeof nonTemporalStores !== "boolean") {
+      ck.add([], "invalid_type", nonTemporalStores, "nonTemporalStores is true or false", "write nonTemporalStores: true for streaming stores");
+      throwFirst(ck, this.#what("perf() nonTemporalStores"));
+    }
+    return this.#next({ perf: { mlp, computeNs, nonTemporalStores }, perfSource: "explicit" });
   }
 
   /**
@@ -226,7 +232,7 @@ export class ProcessBuilder {
     return this.#next({
       regions: [...s.regions, ...addition.regions],
       phases: mergePhase(s.phases, addition.startNs, addition.accesses),
-      ...(usePattern ? { perf: addition.perf!, perfSource: "pattern" as const } : {}),
+      ...(usePattern ? { perf: { nonTemporalStores: false, ...addition.perf! }, perfSource: "pattern" as const } : {}),
     });
   }
 

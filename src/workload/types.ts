@@ -96,6 +96,12 @@ export interface PerfSpec {
   readonly mlp: number;
   /** CPU time a thread spends per access that does not overlap with memory, in ns. */
   readonly computeNs: number;
+  /**
+   * Whether the program's stores bypass the cache (streaming stores, or a CPU that turns
+   * full-line stores into ownership requests without a read): then a store moves no
+   * write-allocate read. STREAM on Sapphire Rapids behaves so.
+   */
+  readonly nonTemporalStores: boolean;
 }
 
 /**

@@ -121,12 +121,16 @@ function checkBinding(value: unknown, path: Path, ck: Checker): CpuBinding | nul
 
 function checkPerf(value: unknown, path: Path, ck: Checker): PerfSpec {
   if (!ck.object(path, value, "perf", "write perf: { mlp: 10, computeNs: 0 }")) return DEFAULT_PERF;
-  ck.knownKeys(path, value, ["mlp", "computeNs"]);
+  ck.knownKeys(path, value, ["mlp", "computeNs", "nonTemporalStores"]);
   const mlp = value.mlp ?? DEFAULT_PERF.mlp;
   const computeNs = value.computeNs ?? DEFAULT_PERF.computeNs;
+  const nonTemporalStores = value.nonTemporalStores ?? DEFAULT_PERF.nonTemporalStores;
+  if (typeof nonTemporalStores !== "boolean") {
+    ck.add([...path, "nonTemporalStores"], "invalid_type", nonTemporalStores, "nonTemporalStores is true or false", "write nonTemporalStores: false for ordinary cached stores");
+  }
   ck.number([...path, "mlp"], mlp, { min: 0, minOpen: true }, "misses in flight (mlp) must be a number above 0", "use 1 for a pointer chase, ~10 for streaming");
   ck.number([...path, "computeNs"], computeNs, { min: 0 }, "compute time per access must be a non-negative number of ns", "use 0 for a memory-bound loop");
-  return { mlp: mlp as number, computeNs: computeNs as number };
+  return { mlp: mlp as number, computeNs: computeNs as number, nonTemporalStores: nonTemporalStores === true };
 }
 
 function checkRegion(value: unknown, path: Path, ck: Checker): RegionSpec | null {

@@ -44,7 +44,7 @@ describe("workload JSON", () => {
       name: "bench",
       threads: 2,
       binding: null,
-      perf: { mlp: 10, computeNs: 0 },
+      perf: { mlp: 10, computeNs: 0, nonTemporalStores: false },
       regions: [{ name: "heap", kind: "anon", sizeBytes: 1 << 30, file: null, thp: false }],
       phases: [{ startNs: 0, accesses: [{ region: "heap", share: 1, readShare: 0.5, pattern: { type: "zipf", exponent: 0.99, scatter: true } }] }],
     });

@@ -82,6 +82,7 @@ describe("validateWorkload", () => {
     ["duplicate CPUs", (w) => (w.processes[0].binding = { cpus: [1, 2, 1] }), ["processes[0].binding.cpus[2]"]],
     ["mlp 0", (w) => (w.processes[0].perf.mlp = 0), ["processes[0].perf.mlp"]],
     ["negative compute time", (w) => (w.processes[0].perf.computeNs = -5), ["processes[0].perf.computeNs"]],
+    ["non-boolean nonTemporalStores", (w) => (w.processes[0].perf.nonTemporalStores = "yes"), ["processes[0].perf.nonTemporalStores"]],
     ["unknown process key", (w) => (w.processes[0].thread = 4), ["processes[0].thread"]],
     ["empty process name", (w) => (w.processes[0].name = ""), ["processes[0].name"]],
   ])("%s", (_name, breakIt, expected) => {

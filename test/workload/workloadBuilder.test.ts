@@ -9,7 +9,7 @@ describe("workload() builder", () => {
       .build();
     expect(wl.format).toBe("tiersim.workload/1");
     const p = wl.processes[0]!;
-    expect(p).toMatchObject({ name: "stream", threads: 64, binding: { node: 0 }, perf: { mlp: 10, computeNs: 0 } });
+    expect(p).toMatchObject({ name: "stream", threads: 64, binding: { node: 0 }, perf: { mlp: 15, computeNs: 0, nonTemporalStores: true } });
     expect(p.regions).toEqual(
       ["a", "b", "c"].map((name) => ({ name, kind: "anon", sizeBytes: 3 * 2 ** 30, file: null, thp: false })),
     );
@@ -42,7 +42,7 @@ describe("workload() builder", () => {
     expect(t4.threads).toBe(4);
     expect(t4.binding).toBeNull();
     expect(t4.regions).toHaveLength(1);
-    expect(t4.perf).toEqual({ mlp: 1, computeNs: 30 });
+    expect(t4.perf).toEqual({ mlp: 1, computeNs: 30, nonTemporalStores: false });
     expect(t8.threads).toBe(8);
     expect(t8.regions).toHaveLength(2);
   });
@@ -78,7 +78,7 @@ describe("workload() builder", () => {
       ["hog", 0, 0, { type: "coldHog" }],
     ]);
     // The first pattern with an opinion sets perf.
-    expect(p.perf).toEqual({ mlp: 2, computeNs: 250 });
+    expect(p.perf).toEqual({ mlp: 2, computeNs: 250, nonTemporalStores: false });
   });
 
   it("other shortcuts: mlc, pointerChase, gaussian, uniform", () => {
@@ -90,7 +90,7 @@ describe("workload() builder", () => {
       .build();
     const [m, c, g, u] = wl.processes;
     expect(m!.phases[0]!.accesses[0]).toEqual({ region: "buffer", share: 1, readShare: 2 / 3, pattern: { type: "mlc", mix: "2:1" } });
-    expect(c!.perf).toEqual({ mlp: 1, computeNs: 0 });
+    expect(c!.perf).toEqual({ mlp: 1, computeNs: 0, nonTemporalStores: false });
     expect(c!.regions[0]!.name).toBe("chain");
     expect(g!.phases[0]!.accesses[0]!.pattern).toEqual({ type: "gaussian", mean: 0.5, stddev: 0.05 });
     expect(g!.regions[0]!.kind).toBe("shmem");
@@ -101,8 +101,11 @@ describe("workload() builder", () => {
   it("an explicit perf() wins over pattern suggestions, before or after them", () => {
     const before = workload().process("a", (p) => p.perf({ mlp: 6, computeNs: "15ns" }).pointerChase({ size: "1MiB" })).build();
     const after = workload().process("a", (p) => p.pointerChase({ size: "1MiB" }).perf({ mlp: 6 })).build();
-    expect(before.processes[0]!.perf).toEqual({ mlp: 6, computeNs: 15 });
-    expect(after.processes[0]!.perf).toEqual({ mlp: 6, computeNs: 0 });
+    expect(before.processes[0]!.perf).toEqual({ mlp: 6, computeNs: 15, nonTemporalStores: false });
+    expect(after.processes[0]!.perf).toEqual({ mlp: 6, computeNs: 0, nonTemporalStores: false });
+    // perf() keeps what the STREAM pattern suggested for the fields it does not set.
+    const stream = workload().process("s", (p) => p.stream({ arraySize: "1MiB" }).perf({ mlp: 8 })).build();
+    expect(stream.processes[0]!.perf).toEqual({ mlp: 8, computeNs: 0, nonTemporalStores: true });
   });
 
   it("regions and phases by hand: phases sorted by start, same start merged", () => {
@@ -164,6 +167,7 @@ describe("bad direct builder input throws a UsageError at once", () => {
     ["on({ cpus: [1, 1] })", (p: any) => p.on({ cpus: [1, 1] }), /once/],
     ["perf({ mlp: 0 })", (p: any) => p.perf({ mlp: 0 }), /above 0/],
     ["perf({ computeNs: -1 })", (p: any) => p.perf({ computeNs: -1 }), /cannot be negative/],
+    ["perf({ nonTemporalStores: 1 })", (p: any) => p.perf({ nonTemporalStores: 1 }), /true or false/],
     ["region size 0", (p: any) => p.region("r", { size: 0 }), /positive size/],
     ["region size -1", (p: any) => p.region("r", { size: "-1GiB" }), /quantity|negative/],
     ["region name empty", (p: any) => p.region("", { size: 1 }), /non-empty string/],

@@ -9,7 +9,8 @@
  * own counts; the performance model adds the write-allocate reads.
  *
  * Parameters: `kernel` (default "triad"), `array` (default "a"). Weights are uniform and the
- * sweep is sequential. Suggested perf: 10 misses in flight, no compute (see `perf` below).
+ * sweep is sequential. Suggested perf: 15 misses in flight, no compute, non-temporal stores
+ * (see `perf` below).
  */
 import type { Checker } from "../check.js";
 import type { PatternDefinition, StreamArray, StreamKernel, StreamPattern } from "./types.js";
@@ -22,6 +23,9 @@ import { uniformWeights } from "./weights.js";
  * parseSize("3GiB") / STREAM_ELEMENT_BYTES // 402653184 elements
  */
 export const STREAM_ELEMENT_BYTES = 8;
+
+/** Misses in flight of a STREAM thread: perf's DEFAULT_MLP_BY_PATTERN.streaming (fitted, see `perf`). */
+const STREAM_MLP = 15;
 
 const KERNELS: Readonly<Record<StreamKernel, { readonly reads: readonly StreamArray[]; readonly writes: readonly StreamArray[] }>> = {
   copy: { reads: ["a"], writes: ["c"] },
@@ -124,10 +128,12 @@ export const streamPattern: PatternDefinition<StreamPattern> = {
   sequential(): boolean {
     return true;
   },
-  // Little's law on calibration.md §1: 64 threads x 10 lines x 64 B / ~200 ns loaded latency
-  // = 205 GB/s, the measured DRAM triad. Golden Cove has 16 L1D fill buffers per core and the
-  // L2 streamer keeps most of them busy; STREAM's arithmetic hides under the misses.
-  perf: { mlp: 10, computeNs: 0 },
+  // The calibrated STREAM setting of perf/calibration.ts (STREAM_TRIAD), repeated here because
+  // workload/ may not import perf/: 15 misses in flight and non-temporal stores reproduce all
+  // five rows of calibration.md §1 within 1.5% (test/perf/stream-reproduction.test.ts). With
+  // write-allocate reads the measured 208.5 GB/s DRAM triad would need more traffic than the
+  // SPR curves can carry; Sapphire Rapids issues full-line streaming stores without the read.
+  perf: { mlp: STREAM_MLP, computeNs: 0, nonTemporalStores: true },
   weights(_p, pages): Float64Array {
     return uniformWeights(pages);
   },

@@ -88,6 +88,8 @@ export type PatternType = PatternSpec["type"];
 export interface PerfDefaults {
   readonly mlp: number;
   readonly computeNs: number;
+  /** Whether stores bypass the cache (no write-allocate read); omitted means false. */
+  readonly nonTemporalStores?: boolean;
 }
 
 /**
