@@ -27,21 +27,64 @@ export function migrateFrame(k: Kernel, f: number, to: number): boolean {
 }
 
 /**
- * The frames an address space maps (anon pages first, else mapped file/shmem pages), each
- * once per mapping, in address order: what queue_pages_range walks.
+ * Many migrations at once: each move is O(1) on the frame columns and free counts; counters
+ * and pgfree are added once per node at `finish()`.
  *
  * @example
- * for (const f of mappedFrames(mm, s, e)) ...
+ * const b = new MigrationBatch(k); b.move(f, 2); b.finish();
  */
-export function* mappedFrames(mm: AddressSpace, s: number, e: number): Generator<number> {
-  for (const v of mm.overlapping(s, e)) {
-    const a = Math.max(s, v.start);
-    const b = Math.min(e, v.end);
-    for (let x = a; x < b; x++) {
-      let f = 0;
-      if (v.anon) f = v.anon.pages[v.anonOff + x - v.start]!;
-      if (f === 0 && v.file && v.mapped![x - v.start]) f = v.file.pages[v.filePgoff + x - v.start]!;
-      if (f > 0) yield f;
+export class MigrationBatch {
+  readonly #k: Kernel;
+  readonly #moved: Float64Array;
+  readonly #freed: Float64Array;
+  readonly #failed: Float64Array;
+  /** Pages that could not be moved so far. */
+  failures = 0;
+
+  constructor(k: Kernel) {
+    this.#k = k;
+    const w = k.buddy.free.length;
+    this.#moved = new Float64Array(w);
+    this.#freed = new Float64Array(w);
+    this.#failed = new Float64Array(w);
+  }
+
+  /**
+   * Moves frame `f` to `to` if `to` has a free page above its min watermark.
+   *
+   * @example
+   * batch.move(f, 2) // true
+   */
+  move(f: number, to: number): boolean {
+    const k = this.#k;
+    const from = k.frames.node[f]!;
+    if (from === to) return true;
+    const wm = k.topo.memoryNodes.includes(to) ? k.buddy.watermarks(to) : undefined;
+    if (!wm || k.buddy.free[to]! - 1 < wm.min) {
+      this.#failed[from]!++;
+      this.failures++;
+      return false;
+    }
+    k.buddy.free[to]! -= 1;
+    this.#freed[from]!++;
+    this.#moved[to]!++;
+    k.frames.setNode(f, to);
+    return true;
+  }
+
+  /**
+   * Adds pgmigrate_success / pgmigrate_fail and returns the old pages to their nodes.
+   *
+   * @example
+   * batch.finish();
+   */
+  finish(): void {
+    const k = this.#k;
+    for (let n = 0; n < this.#moved.length; n++) {
+      if (this.#freed[n]) k.buddy.release(n, this.#freed[n]!);
+      if (this.#moved[n]) k.stats.add("pgmigrate_success", n, this.#moved[n]!);
+      if (this.#failed[n]) k.stats.add("pgmigrate_fail", n, this.#failed[n]!);
+      this.#freed[n] = this.#moved[n] = this.#failed[n] = 0;
     }
   }
 }
@@ -69,7 +112,7 @@ export function nodeRemap(s: number, from: readonly number[], to: readonly numbe
  */
 export function doMigratePages(k: Kernel, mm: AddressSpace, from: readonly number[], to: readonly number[], moveAll: boolean): number {
   const tmp = new Set(from);
-  let failed = 0;
+  const batch = new MigrationBatch(k);
   const node = k.frames.node;
   for (;;) {
     let source = -1;
@@ -84,11 +127,15 @@ export function doMigratePages(k: Kernel, mm: AddressSpace, from: readonly numbe
     }
     if (source === -1) break;
     tmp.delete(source);
-    for (const f of mappedFrames(mm, 0, Number.MAX_SAFE_INTEGER)) {
-      if (node[f] !== source) continue;
-      if (!moveAll && k.frames.mapcount[f]! > 1) continue;
-      if (!migrateFrame(k, f, dest)) failed++;
+    for (const v of mm.vmas) {
+      for (let i = 0; i < v.pages; i++) {
+        const f = v.frame(i);
+        if (f <= 0 || node[f] !== source) continue;
+        if (!moveAll && k.frames.mapcount[f]! > 1) continue;
+        batch.move(f, dest);
+      }
     }
+    batch.finish();
   }
-  return failed;
+  return batch.failures;
 }

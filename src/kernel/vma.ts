@@ -82,6 +82,19 @@ export class Vma {
     this.sysv = init.sysv ?? false;
   }
 
+  /**
+   * The frame this VMA maps at page `i` (0-based): its anonymous page (or ZERO_PAGE), else the
+   * file/shmem page if this VMA maps it, else NO_PAGE (0).
+   *
+   * @example
+   * vma.frame(0) // 0 before the first touch
+   */
+  frame(i: number): number {
+    const f = this.anon ? this.anon.pages[this.anonOff + i]! : 0;
+    if (f !== 0 || !this.file || !this.mapped![i]) return f;
+    return this.file.pages[this.filePgoff + i]!;
+  }
+
   /** Length in pages. */
   get pages(): number {
     return this.end - this.start;

@@ -8,8 +8,8 @@ import { PAGE_SIZE } from "../../core/units.js";
 import { MBIND_FLAGS } from "../../policy/types.js";
 import type { Policy } from "../../policy/types.js";
 import type { Kernel } from "../kernel.js";
-import { migrateFrame } from "../migrate.js";
-import { copyNodemask, createPolicy, flagWord, modeWord, sanitizeMode } from "../mpol.js";
+import { MigrationBatch } from "../migrate.js";
+import { copyNodemask, createPolicy, flagWord, MAX_NUMNODES, modeWord, sanitizeMode } from "../mpol.js";
 import type { ModeArg, NodesArg } from "../mpol.js";
 import { interleaveTable, isInterleave, planFor } from "../placement.js";
 import type { Process } from "../process.js";
@@ -44,27 +44,38 @@ export function ilxOf(v: Vma, vpn: number): number {
 }
 
 /**
- * The node a page at `ilx` would be migrated to under `pol` (alloc_migration_target_by_mpol):
- * the interleave target, or the first node of the policy's zonelist with a free page.
+ * Moves every page of [s, e) whose node is not in `inUser` to its target under `pol`
+ * (interleave: by index; otherwise the first node of the policy's filtered zonelist with a page
+ * above min). Returns the pages that failed to move.
  *
  * @example
- * migrationTarget(k, p, bindPolicy, vpn) // 0
+ * migrateMisplaced(k, p, s, e, bindPolicy, inUser, false) // 0
  */
-export function migrationTarget(k: Kernel, p: Process, pol: Policy | null, ilx: number): number {
-  let start: number;
-  let mask: readonly number[] | null;
-  if (isInterleave(pol)) {
-    const table = interleaveTable(pol!, (n) => k.weightOf(n, pol));
-    start = table[ilx % table.length]!;
-    mask = null;
-  } else {
-    const plan = planFor(pol, p);
-    start = plan.start;
-    mask = plan.mask;
+export function migrateMisplaced(k: Kernel, p: Process, s: number, e: number, pol: Policy | null, inUser: Uint8Array, moveAll: boolean): number {
+  const fr = k.frames;
+  const free = k.buddy.free;
+  const batch = new MigrationBatch(k);
+  const table = isInterleave(pol) ? interleaveTable(pol!, (n) => k.weightOf(n, pol)) : null;
+  const plan = table ? null : planFor(pol, p);
+  const list = plan ? k.buddy.zonelistFor({ start: plan.start, mask: plan.mask, mems: p.mems, order: 0, cpuNode: p.cpuNode }) : [];
+  for (const v of p.mm.overlapping(s, e)) {
+    for (let x = Math.max(s, v.start); x < Math.min(e, v.end); x++) {
+      const f = v.frame(x - v.start);
+      if (f <= 0) continue;
+      const node = fr.node[f]!;
+      if (inUser[node]) continue;
+      if (!moveAll && fr.mapcount[f]! > 1) continue;
+      let target = list[0] ?? node;
+      if (table) target = table[ilxOf(v, x) % table.length]!;
+      else for (const n of list) if (free[n]! - 1 >= k.buddy.watermarks(n).min) {
+        target = n;
+        break;
+      }
+      batch.move(f, target);
+    }
   }
-  const list = k.buddy.zonelistFor({ start, mask, mems: p.mems, order: 0, cpuNode: p.cpuNode });
-  for (const n of list) if (k.buddy.free[n]! > k.buddy.watermarks(n).min) return n;
-  return list[0] ?? start;
+  batch.finish();
+  return batch.failures;
 }
 
 /**
@@ -111,26 +122,18 @@ export function sysMbind(
   const hole = (at: number): SyscallError => new SyscallError(sc, "EFAULT", `unmapped hole at 0x${(at * PAGE_SIZE).toString(16)} (§2.3)`);
   const fr = k.frames;
   const moving = (flags & (MOVE | MOVE_ALL)) !== 0;
-  const checking = moving || (flags & STRICT) !== 0;
-  const queued: { f: number; v: Vma; vpn: number }[] = [];
-  let failed = 0;
+  const inUser = new Uint8Array(MAX_NUMNODES);
+  for (const n of user) inUser[n] = 1;
   let at = s;
   for (const v of vmas) {
     if (mf.mode !== 0 && v.start > at) throw hole(at);
     at = v.end;
-    if (!checking) continue;
-    const a = Math.max(s, v.start);
-    const b = Math.min(e, v.end);
-    for (let x = a; x < b; x++) {
-      const f = p.frameAt(v, x);
-      if (f <= 0) continue;
-      if (user.includes(fr.node[f]!)) continue;
-      if (!moving) {
+    if (moving || !(flags & STRICT)) continue;
+    for (let x = Math.max(s, v.start); x < Math.min(e, v.end); x++) {
+      const f = v.frame(x - v.start);
+      if (f > 0 && !inUser[fr.node[f]!]) {
         throw new SyscallError(sc, "EIO", `page at 0x${(x * PAGE_SIZE).toString(16)} is on node ${fr.node[f]}, outside the new policy's nodes, and MPOL_MF_STRICT was given without MOVE; the policy was not installed (§2.3)`);
       }
-      // Shared folios are skipped silently without MOVE_ALL (§2.3 step 7).
-      if (!(flags & MOVE_ALL) && fr.mapcount[f]! > 1) continue;
-      queued.push({ f, v, vpn: x });
     }
   }
   if (mf.mode !== 0 && at < e) throw hole(at);
@@ -141,10 +144,8 @@ export function sysMbind(
     if (v.isShmem) v.file!.setSharedPolicy(v.filePgoff, v.filePgoff + v.pages, pol);
   }
   p.mm.mergeAround(s, e);
-  // Migrate to where a fresh fault under the new policy would put each page (§2.3 step 9).
-  for (const q of queued) {
-    const target = migrationTarget(k, p, pol, ilxOf(q.v, q.vpn));
-    if (!migrateFrame(k, q.f, target)) failed++;
-  }
+  // Migrate misplaced pages to where a fresh fault under the new policy would put them (§2.3
+  // step 9); shared folios are skipped silently without MOVE_ALL (step 7).
+  const failed = moving ? migrateMisplaced(k, p, s, e, pol, inUser, (flags & MOVE_ALL) !== 0) : 0;
   if (failed > 0 && flags & STRICT) throw new SyscallError(sc, "EIO", `${failed} misplaced pages could not be moved; the policy is installed (§2.3 step 10)`);
 }
