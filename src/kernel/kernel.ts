@@ -23,6 +23,7 @@ import type { TaskPlacement } from "./placement.js";
 import { Process } from "./process.js";
 import { meminfo, numastat, vmstat } from "./observe.js";
 import type { NodeMeminfo, NodeNumastat } from "./observe.js";
+import { readProc } from "./procfs.js";
 import { OomKilledError } from "./signals.js";
 import { NodeStats } from "./stats.js";
 import { Sysctl } from "./sysctl.js";
@@ -252,6 +253,16 @@ export class Kernel implements MemContext, FaultContext {
    */
   exec(commandLine: string | readonly string[], opts: ExecOptions = {}): ExecResult {
     return execCommand(this, commandLine, opts);
+  }
+
+  /**
+   * Reads a /proc file: /proc/vmstat, /proc/<pid>/numa_maps, /proc/<pid>/status, /proc/sys/*.
+   *
+   * @example
+   * k.readProc(`/proc/${p.pid}/numa_maps`)
+   */
+  readProc(path: string): string {
+    return readProc(this, path);
   }
 
   /**

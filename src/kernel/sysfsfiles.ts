@@ -4,6 +4,7 @@
  */
 import { SyscallError } from "../core/errors.js";
 import type { Kernel } from "./kernel.js";
+import { nodelist } from "./mpol.js";
 import { meminfo, numastat } from "./observe.js";
 import { atLeast } from "./version.js";
 
@@ -57,6 +58,14 @@ export function registerSysfs(k: Kernel): void {
       demotion = ["1", "y", "true", "yes", "on"].includes(s);
     },
   });
+  const nodeLists: Record<string, () => readonly number[]> = {
+    possible: () => k.topo.nodeIds,
+    online: () => k.topo.nodeIds,
+    has_memory: () => k.topo.memoryNodes,
+    has_normal_memory: () => k.topo.memoryNodes.filter((n) => k.topo.spec.nodes.find((x) => x.id === n)?.memory?.zone === "normal"),
+    has_cpu: () => k.topo.cpuNodes,
+  };
+  for (const [name, get] of Object.entries(nodeLists)) fs.register(`/sys/devices/system/node/${name}`, { read: () => nodelist(get()) });
   for (const n of k.topo.nodeIds) {
     const base = `/sys/devices/system/node/node${n}`;
     fs.register(`${base}/numastat`, {

@@ -88,3 +88,20 @@ describe("sysfs and sysctl", () => {
     expect(k.sysfs.read("/sys/devices/system/node/node0/meminfo")).toMatch(/Node 0 AnonPages:\s+1024 kB/);
   });
 });
+
+describe("procfs and node lists", () => {
+  it("reads /proc/vmstat, numa_maps, status and the node state lists", () => {
+    const k = boot(presets.twoSocketCxl());
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap("4MiB");
+    p.touch(a, "4MiB");
+    expect(k.readProc("/proc/vmstat")).toMatch(/^nr_free_pages \d+\n/);
+    expect(k.readProc("/proc/vmstat")).toContain("\nnuma_hit 1024\n");
+    expect(k.readProc(`/proc/${p.pid}/numa_maps`)).toBe(p.numaMaps());
+    expect(k.readProc(`/proc/${p.pid}/status`)).toContain("Mems_allowed_list:\t0-3");
+    expect(k.readProc("/proc/sys/kernel/numa_balancing")).toBe("1");
+    expect(k.sysfs.read("/sys/devices/system/node/has_memory")).toBe("0-3");
+    expect(k.sysfs.read("/sys/devices/system/node/has_cpu")).toBe("0-1");
+    expect(() => k.readProc("/proc/424242/numa_maps")).toThrow(/ENOENT/);
+  });
+});
