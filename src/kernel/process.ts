@@ -258,6 +258,8 @@ export class Process implements FaultTask {
     return this.kernel.adopt((pid) => {
       const child = new Process(this.kernel, { pid, cpu: opts.cpu ?? this.cpu, capSysNice: this.capSysNice, cpuset: this.cpuset, mm });
       child.policy = this.policy;
+      child.ilPrev = this.ilPrev; // dup_task_struct copies il_prev / il_weight
+      child.ilWeight = this.ilWeight;
       return child;
     });
   }
@@ -275,6 +277,8 @@ export class Process implements FaultTask {
     return this.kernel.adopt((pid) => {
       const t = new Process(this.kernel, { pid, tgid: this.tgid, cpu: opts.cpu ?? this.cpu, capSysNice: this.capSysNice, cpuset: this.cpuset, mm: this.mm });
       t.policy = this.policy;
+      t.ilPrev = this.ilPrev;
+      t.ilWeight = this.ilWeight;
       return t;
     });
   }
