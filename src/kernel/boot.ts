@@ -2,7 +2,7 @@
  * boot(): a kernel on a topology (DESIGN.md machine layer).
  */
 import { deriveKernelTopology } from "../topology/derive.js";
-import type { KernelTopology, TopologySpec } from "../topology/types.js";
+import type { KernelTopology, TopologyKnobs, TopologySpec } from "../topology/types.js";
 import type { KernelBehaviours } from "./behaviours.js";
 import { Kernel } from "./kernel.js";
 import { DEFAULT_KERNEL, versionNumber } from "./version.js";
@@ -16,7 +16,7 @@ export interface BootOptions {
   /** Unmerged behaviours to enable (all off by default). */
   readonly behaviours?: KernelBehaviours;
   /** Derives the kernel topology from a spec (default: deriveKernelTopology). */
-  readonly derive?: (spec: TopologySpec) => KernelTopology;
+  readonly derive?: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology;
 }
 
 function isKernelTopology(t: TopologySpec | KernelTopology): t is KernelTopology {
@@ -35,7 +35,7 @@ export function boot(topology: TopologySpec | KernelTopology, opts: BootOptions 
   versionNumber(version);
   let topo: KernelTopology;
   if (isKernelTopology(topology)) topo = topology;
-  else topo = (opts.derive ?? deriveKernelTopology)(topology);
+  else topo = opts.derive ? opts.derive(topology) : deriveKernelTopology(topology);
   const numaBalancing = opts.numaBalancing ?? (topo.memoryNodes.length > 1 ? 1 : 0);
   return new Kernel(topo, version, numaBalancing, opts.behaviours ?? {}, opts.derive);
 }

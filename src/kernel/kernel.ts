@@ -7,7 +7,7 @@ import { sizeToPages } from "../core/units.js";
 import type { Size } from "../core/units.js";
 import type { Nodemask, Policy } from "../policy/types.js";
 import { deriveKernelTopology } from "../topology/derive.js";
-import type { KernelTopology, TopologySpec } from "../topology/types.js";
+import type { KernelTopology, TopologyKnobs, TopologySpec } from "../topology/types.js";
 import { onlineMemory } from "./hotplug.js";
 import { Buddy } from "./allocator.js";
 import type { KernelBehaviours } from "./behaviours.js";
@@ -82,12 +82,18 @@ export class Kernel implements MemContext, FaultContext {
   /** Unmerged behaviours enabled at boot (behaviours.ts). */
   readonly behaviours: KernelBehaviours;
 
-  /** How a spec becomes a KernelTopology (memory hotplug re-derives it). */
-  readonly derive: (spec: TopologySpec) => KernelTopology;
+  /** How a spec becomes a KernelTopology (memory hotplug and watermark sysctls re-derive it). */
+  readonly derive: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology;
 
-  constructor(topo: KernelTopology, version: string, numaBalancing: number, behaviours: KernelBehaviours = {}, derive?: (spec: TopologySpec) => KernelTopology) {
+  constructor(
+    topo: KernelTopology,
+    version: string,
+    numaBalancing: number,
+    behaviours: KernelBehaviours = {},
+    derive?: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology,
+  ) {
     this.topo = topo;
-    this.derive = derive ?? ((spec) => deriveKernelTopology(spec, topo.knobs));
+    this.derive = derive ?? ((spec, knobs) => deriveKernelTopology(spec, knobs ?? this.topo.knobs));
     this.behaviours = behaviours;
     this.version = version;
     this.stats = new NodeStats(topo.nodeIds);
@@ -96,6 +102,14 @@ export class Kernel implements MemContext, FaultContext {
     this.sysctl = new Sysctl({ numaBalancing, minFreeKbytes: topo.minFreeKbytes, watermarkScaleFactor: topo.knobs.watermarkScaleFactor });
     this.cpusets = new Cpusets(this);
     registerSysfs(this);
+    // setup_per_zone_wmarks: writing these sysctls recomputes every node's watermarks (§1.9).
+    const retune = (): void => {
+      const knobs = { minFreeKbytes: this.sysctl.read("vm.min_free_kbytes"), watermarkScaleFactor: this.sysctl.read("vm.watermark_scale_factor") };
+      this.topo = this.derive(this.topo.spec, knobs);
+      this.buddy.retopo(this.topo);
+    };
+    this.sysctl.watch("vm.min_free_kbytes", retune);
+    this.sysctl.watch("vm.watermark_scale_factor", retune);
   }
 
   /**

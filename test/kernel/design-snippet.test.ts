@@ -105,3 +105,16 @@ describe("procfs and node lists", () => {
     expect(() => k.readProc("/proc/424242/numa_maps")).toThrow(/ENOENT/);
   });
 });
+
+describe("watermark sysctls (§1.9)", () => {
+  it("vm.watermark_scale_factor and vm.min_free_kbytes recompute the watermarks", () => {
+    const k = boot(presets.twoSocketCxl());
+    const before = k.buddy.watermarks(0);
+    k.sysctl.write("vm.watermark_scale_factor", 100);
+    const after = k.buddy.watermarks(0);
+    expect(after.min).toBe(before.min);
+    expect(after.low - after.min).toBeGreaterThan(before.low - before.min);
+    k.sysctl.write("vm.min_free_kbytes", 2 * k.sysctl.read("vm.min_free_kbytes"));
+    expect(k.buddy.watermarks(0).min).toBeGreaterThan(after.min);
+  });
+});
