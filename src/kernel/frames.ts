@@ -40,6 +40,8 @@ export class FrameTable {
   /** Frame id 0 is never used, so 0 can mean "no page" in page tables. */
   #top = 1;
   #free: Int32Array = new Int32Array(1024);
+  /** Extra per-frame columns registered by kernel subsystems (scan time, last cpupid, ...). */
+  readonly #extra: Map<string, Float64Array | Int32Array | Uint8Array> = new Map();
   /** Frames per node carrying each counted flag (COUNTED_FLAGS order), kept up to date. */
   readonly #counts: Float64Array[] = COUNTED_FLAGS.map(() => new Float64Array(1024));
   #nfree = 0;
@@ -91,6 +93,29 @@ export class FrameTable {
     this.node = node;
     this.mapcount = mapcount;
     this.flags = flags;
+    for (const [name, col] of this.#extra) {
+      const bigger = new (col.constructor as new (n: number) => typeof col)(cap);
+      bigger.set(col as never);
+      this.#extra.set(name, bigger);
+    }
+  }
+
+  /**
+   * A per-frame column owned by a subsystem (NUMA-balancing scan time, last cpupid, access
+   * weight...), created zeroed on first use and grown with the table. Fetch it again after
+   * allocations: growing replaces the array.
+   *
+   * @example
+   * const scanTime = frames.column("scanTime", Float64Array);
+   * scanTime[f] = nowNs;
+   */
+  column<T extends Float64Array | Int32Array | Uint8Array>(name: string, ctor: new (n: number) => T): T {
+    let col = this.#extra.get(name);
+    if (!col) {
+      col = new ctor(this.node.length);
+      this.#extra.set(name, col);
+    }
+    return col as T;
   }
 
   /**

@@ -127,3 +127,17 @@ describe("bulk allocation (§1.7)", () => {
     expect([p.ilPrev, p.ilWeight]).toEqual([0, 4]);
   });
 });
+
+describe("frame columns", () => {
+  it("subsystem columns grow with the frame table", () => {
+    const k = tinyKernel({ pages: [200_000, 200_000, 200_000] });
+    const col = k.frames.column("scanTime", Float64Array);
+    const before = col.length;
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap(150_000 * P);
+    p.touch(a, 150_000 * P);
+    const grown = k.frames.column("scanTime", Float64Array);
+    expect(grown.length).toBeGreaterThan(before);
+    expect(grown.length).toBe(k.frames.node.length);
+  });
+});
