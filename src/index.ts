@@ -206,6 +206,14 @@ export type {
 
 // --- results ---
 export { nodesTable, linksTable, latencyCurvesTable } from "./results/topologyTables.js";
+export { SimulationResult, RESULT_TABLES, RESULT_FORMAT, RESULT_VERSION } from "./results/simulationResult.js";
+export type { ResultTableName, SimulationResultJSON } from "./results/simulationResult.js";
+export type { Scenario } from "./results/scenario.js";
+
+// --- sim ---
+export { simulate } from "./sim/simulate.js";
+export { resolveScenario, MAX_SAMPLES } from "./sim/validateScenario.js";
+export type { ResolvedScenario } from "./sim/validateScenario.js";
 
 // --- plots ---
 export { plots, Figure, closeRenderer } from "./plots/index.js";

@@ -1,0 +1,211 @@
+/**
+ * The result tables of a run, built from its {@link RunRecord}: tidy (one observation per
+ * row), unit-suffixed columns. Over-time tables are sampled every epoch and at every phase
+ * change, so their size grows with duration / epoch, never with the number of accesses.
+ */
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { PAGE_SIZE } from "../core/units.js";
+import type { PerformanceSolution, TaskPerformance } from "../perf/model.js";
+import type { RunRecord, Segment } from "./runRecord.js";
+
+const NS_PER_S = 1e9;
+
+/**
+ * The sample times of the over-time tables, in ns: every epoch from 0, every segment start and
+ * the end of the run, without duplicates.
+ *
+ * @example
+ * sampleTimes(1e9, 5e8, [{ startNs: 0 }, { startNs: 3e8 }]) // [0, 3e8, 5e8, 1e9]
+ */
+export function sampleTimes(durationNs: number, epochNs: number, segments: readonly { readonly startNs: number }[]): number[] {
+  const times = new Set<number>();
+  const steps = Math.floor(durationNs / epochNs + 1e-9);
+  for (let k = 0; k <= steps; k++) times.add(Math.min(durationNs, k * epochNs));
+  for (const s of segments) if (s.startNs <= durationNs) times.add(s.startNs);
+  times.add(durationNs);
+  return [...times].sort((a, b) => a - b);
+}
+
+/** The segment in force at `t`: the one starting at or before it (the last one at the very end). */
+function segmentAt(segments: readonly Segment[], t: number): Segment | undefined {
+  let found: Segment | undefined;
+  for (const s of segments) {
+    if (s.startNs <= t) found = s;
+    else break;
+  }
+  return found;
+}
+
+function taskPerf(solution: PerformanceSolution | null, task: string): TaskPerformance | undefined {
+  return solution?.tasks.find((t) => t.name === task);
+}
+
+/**
+ * Per task and sample: throughput, bandwidth and latency. A started task that issues no traffic
+ * (holding memory only) has zero throughput; a task before its start has no rows.
+ *
+ * @example
+ * tasksTable(record).columnNames() // ["time_s", "task", "phase", "node", "threads", "throughput_accesses_per_s", ...]
+ */
+export function tasksTable(record: RunRecord): ColumnTable {
+  const cols = emptyColumns(["time_s", "task", "phase", "node", "threads", "throughput_accesses_per_s", "bandwidth_gbps", "traffic_gbps", "read_gbps", "write_gbps", "latency_ns"]);
+  for (const t of sampleTimes(record.durationNs, record.epochNs, record.segments)) {
+    const seg = segmentAt(record.segments, t);
+    if (seg === undefined) continue;
+    for (const task of record.tasks) {
+      const phase = seg.phases[task.task];
+      if (phase === undefined) continue;
+      const p = taskPerf(seg.solution, task.task);
+      push(cols, {
+        time_s: t / NS_PER_S,
+        task: task.task,
+        phase,
+        node: task.node,
+        threads: task.threads,
+        throughput_accesses_per_s: p?.accessesPerSec ?? 0,
+        bandwidth_gbps: p?.bandwidthGBps ?? 0,
+        traffic_gbps: p?.trafficGBps ?? 0,
+        read_gbps: p?.readGBps ?? 0,
+        write_gbps: p?.writeGBps ?? 0,
+        latency_ns: p ? p.latencyNs : null,
+      });
+    }
+  }
+  return aq.table(cols);
+}
+
+/**
+ * Per memory node and sample: read and write bandwidth, loaded latency and utilisation.
+ *
+ * @example
+ * nodesOverTimeTable(record).filter((d) => d.node === 1)
+ */
+export function nodesOverTimeTable(record: RunRecord): ColumnTable {
+  const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation"]);
+  for (const t of sampleTimes(record.durationNs, record.epochNs, record.segments)) {
+    const seg = segmentAt(record.segments, t);
+    for (const n of record.memoryNodes) {
+      const p = seg?.solution?.nodes.find((x) => x.node === n.node);
+      push(cols, {
+        time_s: t / NS_PER_S,
+        node: n.node,
+        kind: n.kind,
+        tier: n.tier,
+        read_bandwidth_gbps: p?.readGBps ?? 0,
+        write_bandwidth_gbps: p?.writeGBps ?? 0,
+        bandwidth_gbps: p?.bandwidthGBps ?? 0,
+        read_share: p?.readShare ?? 1,
+        latency_ns: p?.latencyNs ?? null,
+        utilisation: p?.utilisation ?? 0,
+      });
+    }
+  }
+  return aq.table(cols);
+}
+
+/**
+ * Pages and bytes per sample, node and region (with its process, kind and the node's tier).
+ * Every (region, node) pair that ever holds pages appears at every sample, with 0 before the
+ * region is touched, so stacked areas line up.
+ *
+ * @example
+ * occupancyTable(record).groupby("time_s", "node").rollup({ bytes: (d) => op.sum(d.bytes) })
+ */
+export function occupancyTable(record: RunRecord): ColumnTable {
+  const cols = emptyColumns(["time_s", "node", "tier", "kind", "process", "region", "pages", "bytes"]);
+  const tierOf = new Map(record.memoryNodes.map((n) => [n.node, n.tier]));
+  const keys = new Map<string, { process: string; region: string; kind: string; node: number }>();
+  for (const s of record.snapshots) {
+    for (const e of s.occupancy) {
+      if (e.pages > 0) keys.set(`${e.process}\u0000${e.region}\u0000${e.node}`, { process: e.process, region: e.region, kind: e.kind, node: e.node });
+    }
+  }
+  const ordered = [...keys.entries()].sort(([, a], [, b]) => a.node - b.node || cmp(a.process, b.process) || cmp(a.region, b.region));
+  for (const t of sampleTimes(record.durationNs, record.epochNs, record.segments)) {
+    let snap = null;
+    for (const s of record.snapshots) if (s.timeNs <= t) snap = s;
+    const pages = new Map<string, number>();
+    for (const e of snap?.occupancy ?? []) pages.set(`${e.process}\u0000${e.region}\u0000${e.node}`, e.pages);
+    for (const [key, k] of ordered) {
+      const n = pages.get(key) ?? 0;
+      push(cols, { time_s: t / NS_PER_S, node: k.node, tier: tierOf.get(k.node) ?? null, kind: k.kind, process: k.process, region: k.region, pages: n, bytes: n * PAGE_SIZE });
+    }
+  }
+  return aq.table(cols);
+}
+
+/**
+ * /proc/vmstat after every allocation burst and at the end of the run: one row per counter.
+ *
+ * @example
+ * vmstatTable(record).filter((d) => d.counter === "numa_interleave")
+ */
+export function vmstatTable(record: RunRecord): ColumnTable {
+  const cols = emptyColumns(["time_s", "counter", "value"]);
+  for (const s of record.snapshots) {
+    for (const [counter, value] of Object.entries(s.vmstat).sort(([a], [b]) => cmp(a, b))) push(cols, { time_s: s.timeNs / NS_PER_S, counter, value });
+  }
+  return aq.table(cols);
+}
+
+/**
+ * One row per task over the run: time-weighted means from its start to the end (latency
+ * weighted by accesses), and the share of its accesses each memory node served
+ * (`traffic_share_node<N>`).
+ *
+ * @example
+ * summaryTable(record).get("bandwidth_gbps", 0) // 217.1
+ */
+export function summaryTable(record: RunRecord): ColumnTable {
+  const shareCols = record.memoryNodes.map((n) => `traffic_share_node${n.node}`);
+  const cols = emptyColumns(["task", "threads", "node", "start_s", "throughput_accesses_per_s", "bandwidth_gbps", "traffic_gbps", "read_gbps", "write_gbps", "latency_ns", ...shareCols]);
+  for (const task of record.tasks) {
+    let span = 0;
+    const sum = { thr: 0, bw: 0, traffic: 0, read: 0, write: 0, latencyWeighted: 0 };
+    const share = new Map<number, number>();
+    for (const seg of record.segments) {
+      const start = Math.max(seg.startNs, task.startNs);
+      const len = Math.min(seg.endNs, record.durationNs) - start;
+      if (len <= 0 || seg.phases[task.task] === undefined) continue;
+      span += len;
+      const p = taskPerf(seg.solution, task.task);
+      if (!p) continue;
+      sum.thr += p.accessesPerSec * len;
+      sum.bw += p.bandwidthGBps * len;
+      sum.traffic += p.trafficGBps * len;
+      sum.read += p.readGBps * len;
+      sum.write += p.writeGBps * len;
+      sum.latencyWeighted += p.latencyNs * p.accessesPerSec * len;
+      for (const [node, f] of Object.entries(seg.traffic[task.task] ?? {})) share.set(Number(node), (share.get(Number(node)) ?? 0) + f * p.accessesPerSec * len);
+    }
+    const mean = (x: number): number => (span > 0 ? x / span : 0);
+    const row: Record<string, unknown> = {
+      task: task.task,
+      threads: task.threads,
+      node: task.node,
+      start_s: task.startNs / NS_PER_S,
+      throughput_accesses_per_s: mean(sum.thr),
+      bandwidth_gbps: mean(sum.bw),
+      traffic_gbps: mean(sum.traffic),
+      read_gbps: mean(sum.read),
+      write_gbps: mean(sum.write),
+      latency_ns: sum.thr > 0 ? sum.latencyWeighted / sum.thr : null,
+    };
+    record.memoryNodes.forEach((n, i) => (row[shareCols[i]!] = sum.thr > 0 ? (share.get(n.node) ?? 0) / sum.thr : 0));
+    push(cols, row);
+  }
+  return aq.table(cols);
+}
+
+function emptyColumns(names: readonly string[]): Record<string, unknown[]> {
+  return Object.fromEntries(names.map((n) => [n, []]));
+}
+
+function push(cols: Record<string, unknown[]>, row: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(row)) cols[k]!.push(v);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
