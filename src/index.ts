@@ -212,7 +212,12 @@ export type { Scenario } from "./results/scenario.js";
 
 // --- sim ---
 export { simulate } from "./sim/simulate.js";
-export { resolveScenario, MAX_SAMPLES } from "./sim/validateScenario.js";
+export { resolveScenario } from "./sim/validateScenario.js";
+export { MAX_SAMPLES } from "./sim/runScenario.js";
+export { sweep } from "./sim/sweep.js";
+export type { SweepOptions } from "./sim/sweep.js";
+export { expandGrid } from "./sim/sweepGrid.js";
+export type { SweepGrid, SweepPoint, SweepScenarioFn } from "./sim/sweepGrid.js";
 export type { ResolvedScenario } from "./sim/validateScenario.js";
 
 // --- plots ---

@@ -8,6 +8,7 @@ import type { ColumnTable } from "arquero";
 import { PAGE_SIZE } from "../core/units.js";
 import type { PerformanceSolution, TaskPerformance } from "../perf/model.js";
 import type { RunRecord, Segment } from "./runRecord.js";
+import { summaryColumns, summaryRows } from "./summaryRows.js";
 
 const NS_PER_S = 1e9;
 
@@ -150,52 +151,15 @@ export function vmstatTable(record: RunRecord): ColumnTable {
 }
 
 /**
- * One row per task over the run: time-weighted means from its start to the end (latency
- * weighted by accesses), and the share of its accesses each memory node served
- * (`traffic_share_node<N>`).
+ * One row per task over the run: see {@link summaryRows}.
  *
  * @example
- * summaryTable(record).get("bandwidth_gbps", 0) // 217.1
+ * summaryTable(record).get("bandwidth_gbps", 0) // 219.8
  */
 export function summaryTable(record: RunRecord): ColumnTable {
-  const shareCols = record.memoryNodes.map((n) => `traffic_share_node${n.node}`);
-  const cols = emptyColumns(["task", "threads", "node", "start_s", "throughput_accesses_per_s", "bandwidth_gbps", "traffic_gbps", "read_gbps", "write_gbps", "latency_ns", ...shareCols]);
-  for (const task of record.tasks) {
-    let span = 0;
-    const sum = { thr: 0, bw: 0, traffic: 0, read: 0, write: 0, latencyWeighted: 0 };
-    const share = new Map<number, number>();
-    for (const seg of record.segments) {
-      const start = Math.max(seg.startNs, task.startNs);
-      const len = Math.min(seg.endNs, record.durationNs) - start;
-      if (len <= 0 || seg.phases[task.task] === undefined) continue;
-      span += len;
-      const p = taskPerf(seg.solution, task.task);
-      if (!p) continue;
-      sum.thr += p.accessesPerSec * len;
-      sum.bw += p.bandwidthGBps * len;
-      sum.traffic += p.trafficGBps * len;
-      sum.read += p.readGBps * len;
-      sum.write += p.writeGBps * len;
-      sum.latencyWeighted += p.latencyNs * p.accessesPerSec * len;
-      for (const [node, f] of Object.entries(seg.traffic[task.task] ?? {})) share.set(Number(node), (share.get(Number(node)) ?? 0) + f * p.accessesPerSec * len);
-    }
-    const mean = (x: number): number => (span > 0 ? x / span : 0);
-    const row: Record<string, unknown> = {
-      task: task.task,
-      threads: task.threads,
-      node: task.node,
-      start_s: task.startNs / NS_PER_S,
-      throughput_accesses_per_s: mean(sum.thr),
-      bandwidth_gbps: mean(sum.bw),
-      traffic_gbps: mean(sum.traffic),
-      read_gbps: mean(sum.read),
-      write_gbps: mean(sum.write),
-      latency_ns: sum.thr > 0 ? sum.latencyWeighted / sum.thr : null,
-    };
-    record.memoryNodes.forEach((n, i) => (row[shareCols[i]!] = sum.thr > 0 ? (share.get(n.node) ?? 0) / sum.thr : 0));
-    push(cols, row);
-  }
-  return aq.table(cols);
+  const rows = summaryRows(record);
+  const names = summaryColumns(record);
+  return aq.table(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])));
 }
 
 function emptyColumns(names: readonly string[]): Record<string, unknown[]> {

@@ -27,7 +27,7 @@ export interface MappedRegion {
   /** "kind:file" for a named shared object, so its pages are counted once; null otherwise. */
   readonly sharedKey: string | null;
   touched: boolean;
-  /** Node of every page, filled after the first touch. */
+  /** Node of every page, computed after the first touch when a non-uniform pattern needs it. */
   nodes: Int16Array | null;
   /** Pages per node (index = node id), filled with `nodes`. */
   counts: Float64Array | null;

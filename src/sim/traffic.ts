@@ -8,7 +8,8 @@ import { pageWeights } from "../workload/patterns/registry.js";
 import type { PatternSpec } from "../workload/patterns/types.js";
 import type { PhaseSpec } from "../workload/types.js";
 import type { MachineProcess } from "./machine.js";
-import { MAX_NODES } from "./placement.js";
+import { MAX_NODES, regionPageNodes } from "./placement.js";
+import type { Kernel } from "../kernel/kernel.js";
 
 // Page weights depend only on (seed, process, region, pages, pattern), so a sweep that varies
 // weights or threads reuses them across points in one worker. Bounded by total entries.
@@ -72,18 +73,19 @@ export interface PhaseTraffic {
  * The traffic split of `proc` in `phase`, from the page nodes its regions got at first touch.
  *
  * @example
- * phaseTraffic(proc, proc.spec.phases[0], 1).fractions // { 0: 0.9, 1: 0.1 }
+ * phaseTraffic(k, proc, proc.spec.phases[0], 1).fractions // { 0: 0.9, 1: 0.1 }
  */
-export function phaseTraffic(proc: MachineProcess, phase: PhaseSpec, seed: number): PhaseTraffic {
+export function phaseTraffic(k: Kernel, proc: MachineProcess, phase: PhaseSpec, seed: number): PhaseTraffic {
   const perNode = new Map<number, number>();
   let shareSum = 0;
   let readSum = 0;
   for (const access of phase.accesses) {
     if (access.share <= 0) continue;
     const region = proc.regions.find((r) => r.spec.name === access.region)!;
-    if (region.nodes === null || region.counts === null) continue;
+    if (region.counts === null) continue;
     const w = weightsFor(seed, proc.spec.name, region.spec.name, region.pages, access.pattern);
-    const sums = w.uniform ? region.counts : weightedSums(region.nodes, w.weights);
+    if (!w.uniform && region.nodes === null) region.nodes = regionPageNodes(k, proc, region);
+    const sums = w.uniform ? region.counts : weightedSums(region.nodes!, w.weights);
     let present = 0;
     for (let n = 0; n < sums.length; n++) present += sums[n]!;
     // Accesses to absent pages (an OOM kill freed them) are dropped, not sent anywhere.

@@ -15,9 +15,6 @@ import { validateWorkload } from "../workload/validateWorkload.js";
 import type { WorkloadSpec } from "../workload/types.js";
 import { DEFAULT_KERNEL, versionNumber } from "../kernel/version.js";
 
-/** Over-time tables get at most this many samples; a finer epoch is coarsened with a warning. */
-export const MAX_SAMPLES = 10_000;
-
 const KEYS = ["topology", "workload", "policy", "duration", "seed", "kernel", "epoch"];
 
 /**
@@ -136,6 +133,14 @@ function crossCheck(topo: TopologySpec, wl: WorkloadSpec, pol: PolicySetSpec, is
   const capacities: Record<number, number> = {};
   for (const n of topo.nodes) capacities[n.id] = n.memory?.capacityBytes ?? 0;
   issues.push(...checkPolicyFit(pol, wl, capacities));
+  const memoryNodes = topo.nodes.filter((n) => n.memory !== null).map((n) => n.id);
+  if (pol.weights?.mode === "manual") {
+    for (const node of Object.keys(pol.weights.weights)) {
+      if (!memoryNodes.includes(Number(node))) {
+        issues.push(issue(["policy", "weights", "weights", node], "unknown_node", `got node ${node}; weighted-interleave weights exist for memory nodes only (${memoryNodes.join(", ")} here). Fix: key the weights by those nodes.`));
+      }
+    }
+  }
   const cpuNodes = topo.nodes.filter((n) => n.cpus.length > 0).map((n) => n.id);
   const allCpus = new Set(topo.nodes.flatMap((n) => n.cpus));
   wl.processes.forEach((p, i) => {

@@ -1,0 +1,99 @@
+/**
+ * sweep(): the 50-point weighted-interleave sweep of the acceptance criteria (timed, repeated),
+ * grid forms, ordering and errors. Runs the compiled worker (npm test builds first).
+ */
+import { describe, expect, it } from "vitest";
+import { ScenarioError, UsageError, formatPath } from "../../src/core/errors.js";
+import { sweep } from "../../src/sim/sweep.js";
+import { expandGrid } from "../../src/sim/sweepGrid.js";
+import { policy } from "../../src/policy/policySet.js";
+import { presets } from "../../src/topology/presets.js";
+import { workload } from "../../src/workload/index.js";
+import type { Scenario } from "../../src/results/scenario.js";
+
+const wl = workload()
+  .process("stream", (p) => p.threads(64).on({ node: 0 }).stream({ kernel: "triad", arraySize: "3GiB" }))
+  .build();
+const base: Scenario = { topology: presets.sprCxl(), workload: wl, policy: policy().numactl("stream", "--weighted-interleave=0,1").build(), duration: "10s", seed: 1 };
+const grid = { weights: Array.from({ length: 50 }, (_, i) => ({ 0: i + 1, 1: 1 })) };
+
+describe("sweep()", () => {
+  it("runs a 50-point weight sweep on sprCxl STREAM in under 2 s, identically when repeated", async () => {
+    const times: number[] = [];
+    const tables = [];
+    const progress: number[] = [];
+    for (let rep = 0; rep < 2; rep++) {
+      const t0 = performance.now();
+      tables.push(await sweep({ base, grid, onProgress: (done, total) => rep === 0 && progress.push(done / total) }));
+      times.push(performance.now() - t0);
+    }
+    console.log(`50-point weight sweep (sprCxl, STREAM triad 3x3 GiB, 64 threads): ${times.map((t) => `${t.toFixed(0)} ms`).join(", ")} (pool start-up included)`);
+    expect(Math.min(...times)).toBeLessThan(2000);
+    expect(tables[0]!.toCSV()).toBe(tables[1]!.toCSV());
+    expect(progress).toHaveLength(50);
+    expect(progress.at(-1)).toBe(1);
+    const t = tables[0]!;
+    expect(t.numRows()).toBe(50);
+    expect(t.array("point")).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(t.array("weights").slice(0, 3)).toEqual(["1:1", "2:1", "3:1"]);
+    const bw = t.array("bandwidth_gbps") as number[];
+    // 1:1 is held by the CXL node; bandwidth climbs to a peak near 9:1 and then falls toward DRAM only.
+    const best = bw.indexOf(Math.max(...bw));
+    expect(bw[0]).toBeLessThan(60);
+    expect(best).toBeGreaterThanOrEqual(6);
+    expect(best).toBeLessThanOrEqual(11);
+    expect(bw[49]).toBeLessThan(bw[best]!);
+    expect(t.array("traffic_share_node0")[8]).toBeCloseTo(0.9, 4);
+  });
+
+  it("gives the same rows in a worker pool and in this thread", async () => {
+    const small = { weights: [{ 0: 1, 1: 1 }, { 0: 9, 1: 1 }, { 0: 28, 1: 3 }] };
+    const pooled = await sweep({ base, grid: small, workers: 2 });
+    const inline = await sweep({ base, grid: small, workers: 0 });
+    expect(pooled.toCSV()).toBe(inline.toCSV());
+  });
+
+  it("crosses declarative parameters, last key fastest, one row per point and task", async () => {
+    const two = workload()
+      .process("a", (p) => p.threads(8).on({ node: 0 }).uniform({ size: "64MiB" }))
+      .process("b", (p) => p.threads(8).on({ node: 0 }).uniform({ size: "64MiB" }))
+      .build();
+    const policies = { local: policy().build(), interleave: policy().numactl("a", "--interleave=0,1").build() };
+    const table = await sweep({ base: { ...base, workload: two, duration: "1s" }, grid: { threads: [4, 16], policy: policies }, workers: 0 });
+    expect(table.numRows()).toBe(8);
+    expect(table.array("point")).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    expect(table.array("threads")).toEqual([4, 4, 4, 4, 16, 16, 16, 16]);
+    expect(table.array("policy")).toEqual(["local", "local", "interleave", "interleave", "local", "local", "interleave", "interleave"]);
+    expect(table.array("task")).toEqual(["a", "b", "a", "b", "a", "b", "a", "b"]);
+    expect(table.array("traffic_share_node1")[2]).toBeCloseTo(0.5, 3);
+  });
+
+  it("maps explicit points through a function grid", async () => {
+    const table = await sweep({
+      base,
+      grid: (pt, b) => ({ ...b, duration: "1s", workload: { ...b.workload, processes: b.workload.processes.map((p) => ({ ...p, threads: pt.threads as number })) } }),
+      points: [{ threads: 8 }, { threads: 32 }],
+      workers: 0,
+    });
+    expect(table.array("threads")).toEqual([8, 32]);
+    expect((table.array("bandwidth_gbps") as number[])[0]).toBeLessThan((table.array("bandwidth_gbps") as number[])[1]!);
+  });
+
+  it("validates every point before running any, with the point in the path", async () => {
+    const bad = { weights: [{ 0: 9, 1: 1 }, { 0: 9, 7: 1 }] as Record<number, number>[] };
+    const err = await sweep({ base: { ...base, policy: policy().taskPolicy("stream", "MPOL_BIND", [0]).build() }, grid: bad, workers: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).issues.map((i) => formatPath(i.path))).toEqual(["points[1].policy.weights.weights.7"]);
+    await expect(sweep({ base, grid: { ratio: [1] } as never })).rejects.toThrow(UsageError);
+    await expect(sweep({ base, grid: { weights: [] } })).rejects.toThrow(/non-empty/);
+    await expect(sweep({ base, grid: (_p, b) => b })).rejects.toThrow(/points/);
+    await expect(sweep({ base, grid, workers: -1 })).rejects.toThrow(/workers/);
+  });
+
+  it("expandGrid keeps the base scenario's other parts and records weights as cells", () => {
+    const pts = expandGrid(base, { weights: [{ 0: 28, 1: 3 }] });
+    expect(pts[0]!.point).toEqual({ weights: "28:3", weight_node0: 28, weight_node1: 3 });
+    expect(pts[0]!.scenario.policy!.weights).toEqual({ mode: "manual", weights: { 0: 28, 1: 3 } });
+    expect(pts[0]!.scenario.policy!.tasks).toEqual(base.policy!.tasks);
+  });
+});
