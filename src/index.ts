@@ -209,6 +209,7 @@ export { nodesTable, linksTable, latencyCurvesTable } from "./results/topologyTa
 export { SimulationResult, RESULT_TABLES, RESULT_FORMAT, RESULT_VERSION } from "./results/simulationResult.js";
 export type { ResultTableName, SimulationResultJSON } from "./results/simulationResult.js";
 export type { Scenario } from "./results/scenario.js";
+export { operatingCurvesTable } from "./results/operatingCurves.js";
 
 // --- sim ---
 export { simulate } from "./sim/simulate.js";
@@ -223,6 +224,7 @@ export type { ResolvedScenario } from "./sim/validateScenario.js";
 // --- plots ---
 export { plots, Figure, closeRenderer } from "./plots/index.js";
 export type { Plots, FigureJSON, ImageOptions, LoadedLatencyOptions, TopologyDiagramOptions } from "./plots/index.js";
+export type { BandwidthVsWeightOptions, WeightPoint, OperatingPointsOptions, TrafficSplitOptions, TierOccupancyOptions, OccupancySource } from "./plots/index.js";
 
 /** The tiersim version; every result records it. */
 export const VERSION: string = "0.1.0";

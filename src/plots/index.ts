@@ -4,6 +4,10 @@
  */
 import { loadedLatency } from "./loadedLatency.js";
 import { topologyDiagram } from "./topologyDiagram.js";
+import { bandwidthVsWeight } from "./bandwidthVsWeight.js";
+import { operatingPoints } from "./operatingPoints.js";
+import { trafficSplit } from "./trafficSplit.js";
+import { tierOccupancy } from "./tierOccupancy.js";
 
 /** Every figure builder; each is a pure function from tables to a {@link Figure}. */
 export interface Plots {
@@ -11,6 +15,14 @@ export interface Plots {
   readonly loadedLatency: typeof loadedLatency;
   /** Tiers, sockets, nodes and links, from `nodesTable` and `linksTable`. */
   readonly topologyDiagram: typeof topologyDiagram;
+  /** Bandwidth against the fast node's share of pages, from a weight `sweep()`. */
+  readonly bandwidthVsWeight: typeof bandwidthVsWeight;
+  /** Each node's operating point on its loaded-latency curve, from `operatingCurvesTable` and `run.nodes`. */
+  readonly operatingPoints: typeof operatingPoints;
+  /** Per-node traffic of each task, from `run.summary`. */
+  readonly trafficSplit: typeof trafficSplit;
+  /** Bytes per node/tier over time as stacked areas, from a `simulate()` result. */
+  readonly tierOccupancy: typeof tierOccupancy;
 }
 
 /**
@@ -20,7 +32,7 @@ export interface Plots {
  * plots.topologyDiagram(nodesTable(presets.sprCxl()), linksTable(presets.sprCxl())).show();
  * await plots.loadedLatency(latencyCurvesTable(spec)).savePNG("latency.png");
  */
-export const plots: Plots = Object.freeze({ loadedLatency, topologyDiagram });
+export const plots: Plots = Object.freeze({ loadedLatency, topologyDiagram, bandwidthVsWeight, operatingPoints, trafficSplit, tierOccupancy });
 
 export { Figure } from "./figure.js";
 export type { FigureJSON } from "./figure.js";
@@ -28,3 +40,7 @@ export { closeRenderer } from "./render.js";
 export type { ImageOptions } from "./render.js";
 export type { LoadedLatencyOptions } from "./loadedLatency.js";
 export type { TopologyDiagramOptions } from "./topologyDiagram.js";
+export type { BandwidthVsWeightOptions, WeightPoint } from "./bandwidthVsWeight.js";
+export type { OperatingPointsOptions } from "./operatingPoints.js";
+export type { TrafficSplitOptions } from "./trafficSplit.js";
+export type { TierOccupancyOptions, OccupancySource } from "./tierOccupancy.js";
