@@ -14,15 +14,19 @@ import { latencyCurvesTable, linksTable, nodesTable } from "../results/topologyT
 import { deriveKernelTopology } from "../topology/derive.js";
 import { presetNames, presets, type Presets } from "../topology/presets.js";
 import { CliUsageError, type Command } from "./command.js";
+import { WEIGHTED_INTERLEAVE_FILES, writeWeightedInterleave } from "./weightedInterleave.js";
 
 const HELP = `usage: tiersim figures [--out DIR] [--preset NAME]...
 
 Regenerates the figure gallery: for every preset machine, the topology/tier diagram and the
-loaded-latency curves as PNG and offline HTML, and the tables behind them as CSV.
+loaded-latency curves as PNG and offline HTML, and the tables behind them as CSV; then the
+weighted-interleave study (calibration.md §1: STREAM on sprCxl, bandwidth vs weights, operating
+points, traffic split, tier occupancy) in weighted-interleave/.
 
 options:
   --out DIR        where to write (default out/figures); one folder per preset plus index.html
   --preset NAME    only this preset (repeatable); one of: ${presetNames().join(", ")}
+  --no-studies     skip the weighted-interleave study
   -h, --help       show this help`;
 
 /** The files written per preset, in order; also the progress bar's steps. */
@@ -39,7 +43,7 @@ export const GALLERY_FILES: readonly string[] = [
 /** `tiersim figures`. */
 export const figuresCommand: Command = {
   name: "figures",
-  summary: "regenerate the figure gallery (topology diagram, loaded latency) of every preset as PNG, HTML and CSV",
+  summary: "regenerate the figure gallery (topology diagram, loaded latency per preset; the weighted-interleave study) as PNG, HTML and CSV",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args);
@@ -52,18 +56,18 @@ export const figuresCommand: Command = {
       if (!presetNames().includes(n)) throw new CliUsageError(`unknown preset "${n}"; use one of: ${presetNames().join(", ")}`);
     }
     const started = Date.now();
-    const written = await writeGallery(values.out ?? "out/figures", names as (keyof Presets)[]);
+    const written = await writeGallery(values.out ?? "out/figures", names as (keyof Presets)[], { studies: !values["no-studies"] });
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`wrote ${written.length} files for ${names.length} preset${names.length === 1 ? "" : "s"} to ${values.out ?? "out/figures"} in ${secs}s`);
     return 0;
   },
 };
 
-function parse(args: string[]): { values: { out?: string; preset?: string[]; help?: boolean } } {
+function parse(args: string[]): { values: { out?: string; preset?: string[]; help?: boolean; "no-studies"?: boolean } } {
   try {
     return parseArgs({
       args,
-      options: { out: { type: "string" }, preset: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
+      options: { out: { type: "string" }, preset: { type: "string", multiple: true }, help: { type: "boolean", short: "h" }, "no-studies": { type: "boolean" } },
       allowPositionals: false,
     });
   } catch (e) {
@@ -72,12 +76,24 @@ function parse(args: string[]): { values: { out?: string; preset?: string[]; hel
 }
 
 /**
+ * Options of {@link writeGallery}.
+ *
+ * @example
+ * { studies: true }
+ */
+export interface GalleryOptions {
+  /** Also write the weighted-interleave study (simulations and a sweep; default false). */
+  readonly studies?: boolean;
+}
+
+/**
  * Writes every gallery file for the given presets under `outDir` and returns their paths.
  *
  * @example
  * await writeGallery("out/figures", ["sprCxl"]); // out/figures/sprCxl/topology.png, ...
+ * await writeGallery("out/figures", ["sprCxl"], { studies: true }); // ... and out/figures/weighted-interleave/
  */
-export async function writeGallery(outDir: string, names: readonly (keyof Presets)[]): Promise<string[]> {
+export async function writeGallery(outDir: string, names: readonly (keyof Presets)[], options: GalleryOptions = {}): Promise<string[]> {
   const bar = new cliProgress.SingleBar(
     {
       format: "figures [{bar}] {value}/{total} | {preset} {file}",
@@ -88,7 +104,7 @@ export async function writeGallery(outDir: string, names: readonly (keyof Preset
     cliProgress.Presets.shades_classic,
   );
   const written: string[] = [];
-  bar.start(names.length * GALLERY_FILES.length, 0, { preset: "", file: "" });
+  bar.start(names.length * GALLERY_FILES.length + (options.studies ? WEIGHTED_INTERLEAVE_FILES.length : 0), 0, { preset: "", file: "" });
   try {
     for (const name of names) {
       const spec = presets[name]();
@@ -116,6 +132,15 @@ export async function writeGallery(outDir: string, names: readonly (keyof Preset
         written.push(path);
         bar.increment();
       }
+    }
+    if (options.studies) {
+      const dir = join(outDir, "weighted-interleave");
+      mkdirSync(dir, { recursive: true });
+      const files = await writeWeightedInterleave(dir, (file) => {
+        bar.update({ preset: "weighted-interleave", file });
+        bar.increment();
+      });
+      written.push(...files);
     }
     const index = join(outDir, "index.html");
     writeFileSync(index, galleryIndex(outDir, written));

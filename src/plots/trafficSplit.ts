@@ -55,7 +55,7 @@ export function trafficSplit(summary: ColumnTable, options: TrafficSplitOptions 
     height: Math.max(300, 170 + 46 * labels.length),
     margin: { l: 200, r: 20, t: 60, b: 110 },
     xaxis: { title: { text: "memory traffic (GB/s, reads + writes)" }, rangemode: "tozero" },
-    yaxis: { autorange: "reversed", automargin: true },
+    yaxis: { autorange: "reversed", automargin: true, ticksuffix: "  " },
     showlegend: true,
     legend: { orientation: "h", x: 0, y: -0.25, xanchor: "left", yanchor: "top", traceorder: "normal" },
   });
