@@ -20,7 +20,12 @@ import { sweep } from "../sim/sweep.js";
 import { presets } from "../topology/presets.js";
 import { workload } from "../workload/workloadBuilder.js";
 
-/** The files of the study, in the order they are written. */
+/**
+ * The files of the study, in the order they are written.
+ *
+ * @example
+ * WEIGHTED_INTERLEAVE_FILES.filter((f) => f.endsWith(".png"))
+ */
 export const WEIGHTED_INTERLEAVE_FILES: readonly string[] = [
   "configs.csv",
   "sweep.csv",

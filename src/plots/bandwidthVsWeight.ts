@@ -26,7 +26,12 @@ export interface WeightPoint {
   readonly weights?: readonly [number, number];
 }
 
-/** Options of {@link bandwidthVsWeight}. */
+/**
+ * Options of {@link bandwidthVsWeight}.
+ *
+ * @example
+ * { fast: 0, slow: 1, measured: [{ label: "9:1 task-wide", weights: [9, 1], bandwidthGBps: 217.7 }] }
+ */
 export interface BandwidthVsWeightOptions {
   /** The fast node (default 0) and the slow node (default 1). */
   readonly fast?: number;

@@ -8,7 +8,12 @@ import { Figure } from "./figure.js";
 import { requireColumns, rowsOf } from "./columns.js";
 import { FONT_FAMILY, kindColor } from "./palette.js";
 
-/** Options of {@link operatingPoints}. */
+/**
+ * Options of {@link operatingPoints}.
+ *
+ * @example
+ * { title: "9:1: where each node runs" }
+ */
 export interface OperatingPointsOptions {
   /** Figure title; default "Operating points on the loaded-latency curves". */
   readonly title?: string;

@@ -8,14 +8,24 @@ import { Figure } from "./figure.js";
 import { requireColumns, rowsOf } from "./columns.js";
 import { FONT_FAMILY, kindColor, SERIES_COLORS } from "./palette.js";
 
-/** The parts of a run the figure reads: a SimulationResult fits. */
+/**
+ * The parts of a run the figure reads: a SimulationResult fits.
+ *
+ * @example
+ * plots.tierOccupancy({ occupancy: run.occupancy, nodes: run.nodes })
+ */
 export interface OccupancySource {
   readonly occupancy: ColumnTable;
   /** Per-node table with node and kind (memory kind), for labels and colours. */
   readonly nodes?: ColumnTable;
 }
 
-/** Options of {@link tierOccupancy}. */
+/**
+ * Options of {@link tierOccupancy}.
+ *
+ * @example
+ * { by: "region", title: "Where each array lives" }
+ */
 export interface TierOccupancyOptions {
   /** Stack by node (default), or by region ("process/region") or by region kind (anon, shmem, file). */
   readonly by?: "node" | "region" | "kind";

@@ -8,7 +8,12 @@ import { Figure } from "./figure.js";
 import { rowsOf } from "./columns.js";
 import { FONT_FAMILY, SERIES_COLORS } from "./palette.js";
 
-/** Options of {@link trafficSplit}. */
+/**
+ * Options of {@link trafficSplit}.
+ *
+ * @example
+ * { by: "config", colors: { 0: "#1f5fa8", 1: "#c2571a" } }
+ */
 export interface TrafficSplitOptions {
   /** Column naming the bars; default "task" (use e.g. "config" for a table of several runs). */
   readonly by?: string;

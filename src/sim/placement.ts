@@ -11,7 +11,12 @@ import { PAGE_SIZE } from "../core/units.js";
 import type { MachineProcess, MappedRegion } from "./machine.js";
 import type { Kernel } from "../kernel/kernel.js";
 
-/** Node value of a page slot that holds no page. */
+/**
+ * Node value of a page slot that holds no page.
+ *
+ * @example
+ * regionPageNodes(k, proc, region).indexOf(ABSENT) // -1 once every page is present
+ */
 export const ABSENT = -1;
 
 /**
@@ -108,7 +113,12 @@ export function nodeCounts(nodes: Int16Array): Float64Array {
   return counts;
 }
 
-/** Node ids index the count arrays; Linux's MAX_NUMNODES on x86-64 defconfigs is 1024. */
+/**
+ * Node ids index the count arrays; Linux's MAX_NUMNODES on x86-64 defconfigs is 1024.
+ *
+ * @example
+ * new Float64Array(MAX_NODES) // pages per node id
+ */
 export const MAX_NODES = 1024;
 
 /**

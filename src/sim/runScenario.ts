@@ -16,7 +16,12 @@ import { ABSENT, touchRegion } from "./placement.js";
 import { phaseTraffic } from "./traffic.js";
 import type { ResolvedScenario } from "./validateScenario.js";
 
-/** Over-time tables get at most this many samples; a finer epoch is coarsened with a warning. */
+/**
+ * Over-time tables get at most this many samples; a finer epoch is coarsened with a warning.
+ *
+ * @example
+ * simulate({ ...scenario, duration: "10s", epoch: "1us" }).warnings[0].code // "epoch_coarsened"
+ */
 export const MAX_SAMPLES = 10_000;
 
 /** The phase index of `proc` in force at `t`, or -1 before its first phase. */
