@@ -66,6 +66,15 @@ describe("simulate()", () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 
+  it("a scenario saved as JSON and loaded again reproduces the run exactly", () => {
+    const scenario = { topology: machine, workload: wl, policy: pol, duration: "10s", seed: 1 };
+    const reloaded = JSON.parse(JSON.stringify(scenario));
+    const a = simulate(scenario);
+    const b = simulate(reloaded);
+    for (const t of RESULT_TABLES) expect(b.toCSV(t)).toBe(a.toCSV(t));
+    expect(JSON.parse(JSON.stringify(b)).scenario).toEqual(reloaded);
+  });
+
   it("phases cut the run: a region first used later is allocated then, and throughput follows the phase", () => {
     const phased = workload()
       .process("app", (p) =>
