@@ -71,8 +71,8 @@ export async function sweep(options: SweepOptions): Promise<ColumnTable> {
   };
   let results: SweepPointResult[];
   if (workers === 0) {
-    results = resolved.map((r, i) => {
-      const out = atPointOnError(i, () => runSweepPoint({ resolved: r! }));
+    results = resolved.map((r) => {
+      const out = runSweepPoint({ resolved: r! });
       progress();
       return out;
     });
@@ -80,10 +80,8 @@ export async function sweep(options: SweepOptions): Promise<ColumnTable> {
     const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
     try {
       results = await Promise.all(
-        resolved.map(async (r, i) => {
-          const out = (await pool.run({ resolved: r }).catch((e: unknown) => atPointOnError(i, () => {
-            throw revived(e);
-          }))) as SweepPointResult;
+        resolved.map(async (r) => {
+          const out = (await pool.run({ resolved: r })) as SweepPointResult;
           progress();
           return out;
         }),
@@ -92,27 +90,13 @@ export async function sweep(options: SweepOptions): Promise<ColumnTable> {
       await pool.destroy();
     }
   }
+  const refused = results.flatMap((r, i) => atPoint(i, r.issues ?? []));
+  if (refused.length > 0) throw new ScenarioError(refused, "sweep");
   return gather(points.map((p) => p.point), results);
 }
 
 function atPoint(i: number, issues: readonly Issue[]): Issue[] {
   return issues.map((x) => ({ ...x, path: ["points", i, ...x.path] }));
-}
-
-/** A point the kernel refused at run time (a syscall error) fails the sweep with its point in the path. */
-function atPointOnError<T>(i: number, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof ScenarioError) throw new ScenarioError(atPoint(i, e.issues), "sweep");
-    throw e;
-  }
-}
-
-/** Errors cross the worker boundary as plain Errors; a ScenarioError's issues survive as a property. */
-function revived(e: unknown): unknown {
-  const issues = (e as { issues?: unknown }).issues;
-  return Array.isArray(issues) ? new ScenarioError(issues as Issue[]) : e;
 }
 
 function pointsOf(options: SweepOptions): { point: SweepPoint; scenario: Scenario }[] {

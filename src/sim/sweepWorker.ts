@@ -2,6 +2,7 @@
  * The piscina worker of `sweep()`: runs one scenario and sends back its summary rows and
  * warnings as plain data (no tables, so the worker never loads arquero).
  */
+import { ScenarioError, type Issue } from "../core/errors.js";
 import type { Warning } from "../core/warnings.js";
 import { summaryRows } from "../results/summaryRows.js";
 import { runScenario } from "./runScenario.js";
@@ -16,6 +17,11 @@ import type { ResolvedScenario } from "./validateScenario.js";
 export interface SweepPointResult {
   readonly rows: Record<string, number | string | null>[];
   readonly warnings: readonly Warning[];
+  /**
+   * What the simulated kernel refused (a syscall error while applying the policy set). Sent as
+   * data: an error crossing the worker boundary keeps its message but loses its issues.
+   */
+  readonly issues?: readonly Issue[];
 }
 
 /**
@@ -26,8 +32,13 @@ export interface SweepPointResult {
  * runSweepPoint({ resolved: resolveScenario(scenario) })
  */
 export function runSweepPoint(task: { readonly resolved: ResolvedScenario }): SweepPointResult {
-  const record = runScenario(task.resolved);
-  return { rows: summaryRows(record), warnings: record.warnings };
+  try {
+    const record = runScenario(task.resolved);
+    return { rows: summaryRows(record), warnings: record.warnings };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { rows: [], warnings: [], issues: e.issues };
+    throw e;
+  }
 }
 
 export default runSweepPoint;

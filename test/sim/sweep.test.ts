@@ -90,6 +90,15 @@ describe("sweep()", () => {
     await expect(sweep({ base, grid, workers: -1 })).rejects.toThrow(/workers/);
   });
 
+  it("reports what the kernel refused at run time with the point's path, from workers too", async () => {
+    const small = { ...base, workload: workload().process("stream", (p) => p.threads(8).on({ node: 0 }).stream({ arraySize: "16MiB" })).build() };
+    for (const workers of [0, 2]) {
+      const err = await sweep({ base: small, grid: { kernel: ["v6.16", "v6.8"] }, workers }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ScenarioError);
+      expect((err as ScenarioError).issues.map((i) => formatPath(i.path))).toEqual(["points[1].policy.tasks[0].numactl"]);
+    }
+  });
+
   it("expandGrid keeps the base scenario's other parts and records weights as cells", () => {
     const pts = expandGrid(base, { weights: [{ 0: 28, 1: 3 }] });
     expect(pts[0]!.point).toEqual({ weights: "28:3", weight_node0: 28, weight_node1: 3 });
