@@ -84,11 +84,21 @@ export function regionNodeCounts(k: Kernel, proc: MachineProcess, region: Mapped
 }
 
 function countAnon(counts: Float64Array, frames: Int32Array, from: number, n: number, frameNode: Int16Array, zeroNode: number): void {
+  // Count runs in locals and flush when the node changes: incrementing counts[node] page by page
+  // chains every page through one memory slot, which costs several times the loop itself.
+  let node = ABSENT;
+  let run = 0;
   for (let i = 0; i < n; i++) {
     const f = frames[from + i]!;
-    if (f > 0) counts[frameNode[f]!]++;
-    else if (f === ZERO_PAGE) counts[zeroNode]++;
+    const x = f > 0 ? frameNode[f]! : f === ZERO_PAGE ? zeroNode : ABSENT;
+    if (x === node) run++;
+    else {
+      if (node >= 0) counts[node] += run;
+      node = x;
+      run = 1;
+    }
   }
+  if (node >= 0) counts[node] += run;
 }
 
 function addCounts(counts: Float64Array, nodes: Int16Array): void {
