@@ -58,6 +58,13 @@ export function runScenario(r: ResolvedScenario): RunRecord {
       else warnings.add("phase_after_end", ["workload", "processes", i, "phases", j, "startNs"], `phase ${j} of "${p.name}" starts at or after the end of the run and never runs`);
     }),
   );
+  r.workload.processes.forEach((p, i) =>
+    p.regions.forEach((region, j) => {
+      if (!p.phases.some((ph) => ph.accesses.some((a) => a.region === region.name))) {
+        warnings.add("region_never_used", ["workload", "processes", i, "regions", j], `region "${region.name}" of "${p.name}" is mapped but no phase uses it, so it is never touched and holds no memory`);
+      }
+    }),
+  );
   const times = [...starts].sort((a, b) => a - b);
   const segments: Segment[] = [];
   const snapshots: Snapshot[] = [];

@@ -150,5 +150,9 @@ describe("simulate()", () => {
     const run = simulate({ topology: machine, workload: many, policy: policy().sysctl("kernel.numa_balancing", 2).build(), duration: "1s", seed: 1, epoch: "1ns" });
     expect(run.warnings.map((w) => w.code).sort()).toEqual(["epoch_coarsened", "oversubscribed", "static_run"]);
     expect(run.tasks.numRows()).toBe(10_001);
+    const idle = workload().process("s", (p) => p.region("spare", { size: "1MiB" }).uniform({ size: "1MiB" })).build();
+    const quiet = simulate({ topology: machine, workload: idle, duration: "1s", seed: 1 });
+    expect(quiet.warnings.map((w) => [w.code, formatPath(w.path)])).toEqual([["region_never_used", "workload.processes[0].regions[0]"]]);
+    expect(quiet.occupancy.array("region")).not.toContain("spare");
   });
 });
