@@ -65,7 +65,7 @@ export function tierOccupancy(run: OccupancySource, options: TierOccupancyOption
     let layer = layers.get(key);
     if (!layer) {
       const kind = memKind.get(r.node) ?? null;
-      const label = by === "node" ? `node ${r.node}${kind ? ` ${kind}` : ""}${r.tier === null ? "" : ` (tier ${r.tier})`}` : key;
+      const label = by === "node" ? `node ${r.node}${kind ? ` ${kind}` : ""}${r.tier === null ? "" : ` (memory_tier${r.tier})`}` : key;
       const color = by === "node" && kind ? kindColor(kind).line : SERIES_COLORS[layers.size % SERIES_COLORS.length]!;
       layer = { label, color, bytes: new Map(), order: by === "node" ? r.node : layers.size };
       layers.set(key, layer);
@@ -99,7 +99,8 @@ export function tierOccupancy(run: OccupancySource, options: TierOccupancyOption
     yaxis: { title: { text: "memory (GiB)" }, rangemode: "tozero", zeroline: false },
     // Shown even for one layer: the reader must see which node the area is.
     showlegend: true,
-    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top", traceorder: "normal" },
+    // Listed top layer first, as the areas stack.
+    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top", traceorder: "reversed" },
     annotations: rows.length === 0 ? [{ text: "no pages allocated", showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 }] : [],
   });
 }

@@ -99,7 +99,7 @@ describe("plots.tierOccupancy", () => {
   it("stacks bytes per node over time from a run, labelled with kind and tier", () => {
     const fig = plots.tierOccupancy(run);
     const traces = fig.data as unknown as (Trace & { stackgroup: string })[];
-    expect(traces.map((t) => t.name)).toEqual(["node 0 dram (tier 4)", "node 1 cxl (tier 48)"]);
+    expect(traces.map((t) => t.name)).toEqual(["node 0 dram (memory_tier4)", "node 1 cxl (memory_tier48)"]);
     const last = traces.map((t) => t.y.at(-1)!);
     expect(last[0]! + last[1]!).toBeCloseTo(0.75, 6); // 3 x 256 MiB in GiB
     expect(last[1]! / (last[0]! + last[1]!)).toBeCloseTo(0.1, 3);
