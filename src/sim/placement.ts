@@ -5,6 +5,7 @@
  * typed arrays.
  */
 import type { Warnings } from "../core/warnings.js";
+import { PG_ANON } from "../kernel/frames.js";
 import { ZERO_PAGE } from "../kernel/objects.js";
 import { OomKilledError } from "../kernel/signals.js";
 import { PAGE_SIZE } from "../core/units.js";
@@ -131,6 +132,18 @@ export function nodeCounts(nodes: Int16Array): Float64Array {
  */
 export const MAX_NODES = 1024;
 
+function anonPerNode(k: Kernel): Float64Array {
+  const out = new Float64Array(MAX_NODES);
+  for (const n of k.topo.memoryNodes) out[n] = k.frames.countOf(PG_ANON, n);
+  return out;
+}
+
+function anonDelta(k: Kernel, before: Float64Array): Float64Array {
+  const after = anonPerNode(k);
+  for (const n of k.topo.memoryNodes) after[n] = after[n]! - before[n]!;
+  return after;
+}
+
 /**
  * Faults a region in (writes for anon and shmem, as programs initialise their data; reads for
  * files, which fill the page cache) and records its page nodes. An OOM kill of the process is
@@ -141,6 +154,8 @@ export const MAX_NODES = 1024;
  */
 export function touchRegion(k: Kernel, proc: MachineProcess, region: MappedRegion, path: readonly (string | number)[], warnings: Warnings): void {
   if (!proc.alive || region.touched) return;
+  const anonBefore = anonPerNode(k);
+  const oomsBefore = k.oomKills.length;
   try {
     proc.process.touch(region.addr, region.pages * PAGE_SIZE, { write: region.spec.kind !== "file" });
   } catch (e) {
@@ -151,5 +166,9 @@ export function touchRegion(k: Kernel, proc: MachineProcess, region: MappedRegio
   region.touched = true;
   // Page nodes only when a non-uniform pattern asks for them (traffic.ts); counts always.
   region.nodes = null;
-  region.counts = regionNodeCounts(k, proc, region);
+  // A private anonymous region's first touch allocates exactly its own pages, so the kernel's
+  // per-node anon counters moved by its placement: O(nodes) instead of a pass over its pages.
+  // Shared objects (possibly faulted by another process already) and OOM kills need the pass.
+  const clean = region.spec.kind === "anon" && proc.alive && k.oomKills.length === oomsBefore;
+  region.counts = clean ? anonDelta(k, anonBefore) : regionNodeCounts(k, proc, region);
 }

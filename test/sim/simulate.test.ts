@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ScenarioError, formatPath } from "../../src/core/errors.js";
 import { simulate } from "../../src/sim/simulate.js";
+import { boot } from "../../src/kernel/boot.js";
 import { policy } from "../../src/policy/policySet.js";
 import { presets } from "../../src/topology/presets.js";
 import { workload } from "../../src/workload/index.js";
@@ -52,6 +53,24 @@ describe("simulate()", () => {
     const counters = run.vmstat.filter((d: { counter: string }) => d.counter === "numa_interleave").array("value") as number[];
     expect(counters.at(-1)).toBeGreaterThan(0);
     expect(run.warnings).toEqual([]);
+  });
+
+  it("occupancy matches numa_maps of the same steps done by hand on the machine layer", () => {
+    const run = simulate({ topology: machine, workload: wl, policy: pol, duration: "1s", seed: 1 });
+    const k = boot(machine, { kernel: "v6.16" });
+    k.sysfs.write("/sys/kernel/mm/mempolicy/weighted_interleave/node0", 9);
+    k.sysfs.write("/sys/kernel/mm/mempolicy/weighted_interleave/node1", 1);
+    const p = k.exec("numactl --weighted-interleave=0,1 ./stream").process;
+    const addrs = ["a", "b", "c"].map(() => p.mmap("3GiB"));
+    for (const a of addrs) p.touch(a, "3GiB", { write: true });
+    const fromMaps = p
+      .numaMaps()
+      .trim()
+      .split("\n")
+      .map((line) => [Number(/N0=(\d+)/.exec(line)![1]), Number(/N1=(\d+)/.exec(line)![1])]);
+    const end = run.occupancy.filter((d: { time_s: number }) => d.time_s === 1).objects() as { region: string; node: number; pages: number }[];
+    const fromRun = ["a", "b", "c"].map((r) => [0, 1].map((n) => end.find((e) => e.region === r && e.node === n)!.pages));
+    expect(fromRun).toEqual(fromMaps);
   });
 
   it("is deterministic: the same scenario and seed give identical tables (CSV and Arrow)", () => {
