@@ -56,6 +56,8 @@ export class Buddy {
   readonly kswapdWakeups: Float64Array;
   /** Log of kswapd wakeups in order, for tests and timelines. */
   readonly wakeLog: number[] = [];
+  /** Called when a node's kswapd goes from asleep to awake (the reclaim engine schedules its run). */
+  onKswapdWake: ((node: number) => void) | null = null;
   /** The direct-reclaim hook (the reclaim engine installs one; none by default). */
   directReclaim: DirectReclaimHook | null = null;
   readonly #wm: Watermarks[] = [];
@@ -141,6 +143,7 @@ export class Buddy {
     this.kswapdAwake[node] = 1;
     this.kswapdWakeups[node]! += 1;
     this.wakeLog.push(node);
+    this.onKswapdWake?.(node);
   }
 
   /**

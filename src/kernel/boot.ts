@@ -13,8 +13,10 @@ export interface BootOptions {
   readonly kernel?: string;
   /** kernel.numa_balancing at boot (default 1 on machines with more than one memory node, §4.1). */
   readonly numaBalancing?: number;
-  /** Unmerged behaviours to enable (all off by default). */
+  /** Behaviours to enable or override; the rest take the kernel version's defaults (behaviours.ts). */
   readonly behaviours?: KernelBehaviours;
+  /** Seed of the kernel's random stream (default 1): same seed, same run. */
+  readonly seed?: number;
   /** Derives the kernel topology from a spec (default: deriveKernelTopology). */
   readonly derive?: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology;
 }
@@ -37,5 +39,5 @@ export function boot(topology: TopologySpec | KernelTopology, opts: BootOptions 
   if (isKernelTopology(topology)) topo = topology;
   else topo = opts.derive ? opts.derive(topology) : deriveKernelTopology(topology);
   const numaBalancing = opts.numaBalancing ?? (topo.memoryNodes.length > 1 ? 1 : 0);
-  return new Kernel(topo, version, numaBalancing, opts.behaviours ?? {}, opts.derive);
+  return new Kernel(topo, version, numaBalancing, opts.behaviours ?? {}, opts.derive, opts.seed ?? 1);
 }

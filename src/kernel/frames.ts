@@ -18,6 +18,9 @@ export const PG_FILE = 16;
 /** Frame flag: kernel memory (vmalloc), not mapped into user space. */
 export const PG_KERNEL = 32;
 
+/** The typed arrays a per-frame column may be. */
+export type FrameColumn = Float64Array | Float32Array | Int32Array | Int16Array | Uint8Array;
+
 const INITIAL_CAPACITY = 1 << 16;
 /** Flags whose per-node frame counts are maintained (meminfo, vmstat nr_*). */
 const COUNTED_FLAGS = [PG_ANON, PG_FILE, PG_SHMEM, PG_THP, PG_KERNEL] as const;
@@ -41,7 +44,7 @@ export class FrameTable {
   #top = 1;
   #free: Int32Array = new Int32Array(1024);
   /** Extra per-frame columns registered by kernel subsystems (scan time, last cpupid, ...). */
-  readonly #extra: Map<string, Float64Array | Int32Array | Uint8Array> = new Map();
+  readonly #extra: Map<string, FrameColumn> = new Map();
   /** Frames per node carrying each counted flag (COUNTED_FLAGS order), kept up to date. */
   readonly #counts: Float64Array[] = COUNTED_FLAGS.map(() => new Float64Array(1024));
   #nfree = 0;
@@ -72,6 +75,11 @@ export class FrameTable {
     this.#count(this.flags[f]!, this.node[f]!, -1);
     this.node[f] = node;
     this.#count(this.flags[f]!, node, 1);
+  }
+
+  /** One past the highest frame id ever handed out: every live frame id is in [1, highWater). */
+  get highWater(): number {
+    return this.#top;
   }
 
   /** Frames currently allocated. */
@@ -109,7 +117,7 @@ export class FrameTable {
    * const scanTime = frames.column("scanTime", Float64Array);
    * scanTime[f] = nowNs;
    */
-  column<T extends Float64Array | Int32Array | Uint8Array>(name: string, ctor: new (n: number) => T): T {
+  column<T extends FrameColumn>(name: string, ctor: new (n: number) => T): T {
     let col = this.#extra.get(name);
     if (!col) {
       col = new ctor(this.node.length);

@@ -10,7 +10,14 @@ import { deriveKernelTopology } from "../topology/derive.js";
 import type { KernelTopology, TopologyKnobs, TopologySpec } from "../topology/types.js";
 import { onlineMemory } from "./hotplug.js";
 import { Buddy } from "./allocator.js";
-import type { KernelBehaviours } from "./behaviours.js";
+import { resolveBehaviours } from "./behaviours.js";
+import type { KernelBehaviours, ResolvedBehaviours } from "./behaviours.js";
+import { AccessModel } from "./access.js";
+import { CostLedger } from "./costs.js";
+import { Clock } from "../engine/clock.js";
+import { Random } from "../core/random.js";
+import { parseDuration } from "../core/units.js";
+import type { Duration } from "../core/units.js";
 import { vfreePages, vmallocPages } from "./bulk.js";
 import type { MemContext } from "./alloc.js";
 import { Cpusets } from "./cpuset.js";
@@ -79,8 +86,16 @@ export class Kernel implements MemContext, FaultContext {
   #nextIno = 1;
   readonly #files: Map<string, MemObject> = new Map();
 
-  /** Unmerged behaviours enabled at boot (behaviours.ts). */
-  readonly behaviours: KernelBehaviours;
+  /** The behaviours in force: the version's defaults with the boot overrides (behaviours.ts). */
+  readonly behaviours: ResolvedBehaviours;
+  /** Simulated time and the kernel's event queue (scans, hinting faults, kswapd runs). */
+  readonly clock: Clock = new Clock();
+  /** How often each frame is touched (access.ts): what scanning and reclaim learn from. */
+  readonly access: AccessModel;
+  /** CPU time and migration bytes charged for kernel work (costs.ts). */
+  readonly costs: CostLedger = new CostLedger();
+  /** The kernel's seeded random stream (hinting-fault times, referenced bits, demotion node picks). */
+  readonly random: Random;
 
   /** How a spec becomes a KernelTopology (memory hotplug and watermark sysctls re-derive it). */
   readonly derive: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology;
@@ -91,11 +106,14 @@ export class Kernel implements MemContext, FaultContext {
     numaBalancing: number,
     behaviours: KernelBehaviours = {},
     derive?: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology,
+    seed = 1,
   ) {
     this.topo = topo;
     this.derive = derive ?? ((spec, knobs) => deriveKernelTopology(spec, knobs ?? this.topo.knobs));
-    this.behaviours = behaviours;
     this.version = version;
+    this.behaviours = resolveBehaviours(version, behaviours);
+    this.access = new AccessModel(this.frames);
+    this.random = new Random(seed);
     this.stats = new NodeStats(topo.nodeIds);
     this.buddy = new Buddy(topo, this.stats);
     this.weights = bootWeights(topo, version);
@@ -110,6 +128,19 @@ export class Kernel implements MemContext, FaultContext {
     };
     this.sysctl.watch("vm.min_free_kbytes", retune);
     this.sysctl.watch("vm.watermark_scale_factor", retune);
+  }
+
+  /**
+   * Runs the kernel's own activity (NUMA-balancing scans, hinting faults, kswapd) for `duration`
+   * of simulated time. Returns the number of kernel events handled.
+   *
+   * @example
+   * k.sysctl.write("kernel.numa_balancing", 2);
+   * k.advance("60s");
+   * k.vmstat().pgpromote_success
+   */
+  advance(duration: Duration): number {
+    return this.clock.runUntil(this.clock.nowNs + parseDuration(duration, "advance"));
   }
 
   /**

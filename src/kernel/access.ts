@@ -1,0 +1,166 @@
+/**
+ * How often each frame is touched, as the kernel's subsystems may learn it (DESIGN.md decision
+ * 2 "Accesses are rates, not events"). A frame's access rate is its accessor task's rate times
+ * the frame's share of that task's accesses; the task rate changes every time the performance
+ * model is re-solved, the shares only when the workload's phase changes, so re-solving costs
+ * O(tasks), never O(pages).
+ *
+ * What the kernel observes is derived from the rate, never from simulated loads:
+ * - the next access after a PTE is made PROT_NONE (the hinting fault time): exponential for
+ *   random access, the next pass of the sweep for sequential access;
+ * - whether the referenced bit was set since reclaim last looked: 1 - exp(-rate * elapsed).
+ */
+import type { Random } from "../core/random.js";
+import type { FrameTable } from "./frames.js";
+
+/** Per-frame column names (FrameTable.column). */
+const WEIGHT = "access.weight";
+const TASK = "access.task";
+const SWEEP = "access.sweep";
+const WRITE = "access.write";
+
+/** How one frame is accessed. */
+export interface FrameAccess {
+  /** pid (tgid) of the task whose accesses these are; 0 = nobody touches the frame. */
+  readonly pid: number;
+  /** The frame's share of that task's accesses, 0..1. */
+  readonly share: number;
+  /** Position 0..1 in a sequential sweep over the region, or null for random access. */
+  readonly sweep: number | null;
+  /** Fraction of the accesses that are stores, 0..1. */
+  readonly writeShare: number;
+}
+
+/**
+ * The access model of one kernel.
+ *
+ * @example
+ * k.access.set(frame, { pid: p.pid, share: 1 / 512, sweep: null, writeShare: 0.5 });
+ * k.access.setTaskRate(p.pid, 1e9); // 1e9 accesses/s over all its pages
+ * k.access.rate(frame); // ~1.95e6 accesses/s
+ */
+export class AccessModel {
+  readonly #frames: FrameTable;
+  readonly #taskRate: Map<number, number> = new Map();
+
+  constructor(frames: FrameTable) {
+    this.#frames = frames;
+  }
+
+  /**
+   * Sets how a frame is accessed.
+   *
+   * @example
+   * k.access.set(f, { pid: 100, share: 0.001, sweep: 0.25, writeShare: 0 });
+   */
+  set(f: number, a: FrameAccess): void {
+    this.#frames.column(WEIGHT, Float64Array)[f] = a.share;
+    this.#frames.column(TASK, Int32Array)[f] = a.pid;
+    // Stored +1 so a zeroed column means "random access".
+    this.#frames.column(SWEEP, Float32Array)[f] = a.sweep === null ? 0 : 1 + a.sweep;
+    this.#frames.column(WRITE, Uint8Array)[f] = Math.round(a.writeShare * 255);
+  }
+
+  /**
+   * Sets a contiguous set of frames at once: `frames[i]` gets `shares[i]` (random access, or a
+   * sweep position i/n when `sequential`).
+   *
+   * @example
+   * k.access.setMany(ids, weights, { pid: 100, sequential: true, writeShare: 1 / 3 });
+   */
+  setMany(frames: ArrayLike<number>, shares: ArrayLike<number>, opts: { pid: number; sequential: boolean; writeShare: number }): void {
+    const w = this.#frames.column(WEIGHT, Float64Array);
+    const t = this.#frames.column(TASK, Int32Array);
+    const s = this.#frames.column(SWEEP, Float32Array);
+    const wr = this.#frames.column(WRITE, Uint8Array);
+    const ws = Math.round(opts.writeShare * 255);
+    const n = frames.length;
+    for (let i = 0; i < n; i++) {
+      const f = frames[i]!;
+      if (f <= 0) continue;
+      w[f] = shares[i]!;
+      t[f] = opts.pid;
+      s[f] = opts.sequential ? 1 + i / n : 0;
+      wr[f] = ws;
+    }
+  }
+
+  /**
+   * Forgets how a frame is accessed (freed or no longer used).
+   *
+   * @example
+   * k.access.clear(f);
+   */
+  clear(f: number): void {
+    this.#frames.column(WEIGHT, Float64Array)[f] = 0;
+    this.#frames.column(TASK, Int32Array)[f] = 0;
+  }
+
+  /**
+   * A task's total access rate, accesses per second (from the performance model, or set by hand).
+   *
+   * @example
+   * k.access.setTaskRate(p.pid, 2e9);
+   */
+  setTaskRate(pid: number, accessesPerSec: number): void {
+    this.#taskRate.set(pid, accessesPerSec);
+  }
+
+  /** A task's total access rate (0 when unknown). */
+  taskRate(pid: number): number {
+    return this.#taskRate.get(pid) ?? 0;
+  }
+
+  /** The task whose accesses reach frame `f` (0 when none). */
+  accessor(f: number): number {
+    return this.#frames.column(TASK, Int32Array)[f] ?? 0;
+  }
+
+  /** The fraction of frame `f`'s accesses that are stores. */
+  writeShare(f: number): number {
+    return (this.#frames.column(WRITE, Uint8Array)[f] ?? 0) / 255;
+  }
+
+  /**
+   * Accesses per second to frame `f`.
+   *
+   * @example
+   * k.access.rate(f) // 1.2e4
+   */
+  rate(f: number): number {
+    const pid = this.#frames.column(TASK, Int32Array)[f] ?? 0;
+    if (pid === 0) return 0;
+    return (this.#frames.column(WEIGHT, Float64Array)[f] ?? 0) * (this.#taskRate.get(pid) ?? 0);
+  }
+
+  /**
+   * The delay until frame `f` is next accessed after `nowNs`: the time of the hinting fault of
+   * a PTE made PROT_NONE now. Infinity when nothing accesses it.
+   *
+   * @example
+   * k.access.nextAccessDelayNs(f, k.clock.nowNs, rng) // 8.1e5
+   */
+  nextAccessDelayNs(f: number, nowNs: number, rng: Random): number {
+    const r = this.rate(f);
+    if (!(r > 0)) return Infinity;
+    const periodNs = 1e9 / r;
+    const sweep = this.#frames.column(SWEEP, Float32Array)[f] ?? 0;
+    if (sweep === 0) return rng.exponential(periodNs);
+    // A sweep passes position p at times (p + k) * period: the next pass after now.
+    const phase = (sweep - 1 - (nowNs / periodNs) % 1 + 1) % 1;
+    return (phase === 0 ? 1 : phase) * periodNs;
+  }
+
+  /**
+   * The probability that frame `f` was accessed (its referenced bit set) during the last
+   * `elapsedNs`.
+   *
+   * @example
+   * k.access.referencedProbability(f, 1e9) // 0.63 for a page touched once a second
+   */
+  referencedProbability(f: number, elapsedNs: number): number {
+    const r = this.rate(f);
+    if (!(r > 0) || elapsedNs <= 0) return 0;
+    return 1 - Math.exp((-r * elapsedNs) / 1e9);
+  }
+}
