@@ -214,7 +214,7 @@ export { operatingCurvesTable } from "./results/operatingCurves.js";
 // --- sim ---
 export { simulate } from "./sim/simulate.js";
 export { resolveScenario } from "./sim/validateScenario.js";
-export { MAX_SAMPLES } from "./sim/runScenario.js";
+export { MAX_SAMPLES } from "./sim/runShape.js";
 export { sweep } from "./sim/sweep.js";
 export type { SweepOptions } from "./sim/sweep.js";
 export { expandGrid } from "./sim/sweepGrid.js";

@@ -22,6 +22,8 @@ export const PG_KERNEL = 32;
 export type FrameColumn = Float64Array | Float32Array | Int32Array | Int16Array | Uint8Array;
 
 const INITIAL_CAPACITY = 1 << 16;
+/** Node ids an accounting group can count (MAX_NUMNODES). */
+const MAX_GROUP_NODES = 1024;
 /** Flags whose per-node frame counts are maintained (meminfo, vmstat nr_*). */
 const COUNTED_FLAGS = [PG_ANON, PG_FILE, PG_SHMEM, PG_THP, PG_KERNEL] as const;
 
@@ -49,6 +51,12 @@ export class FrameTable {
   readonly #counts: Float64Array[] = COUNTED_FLAGS.map(() => new Float64Array(1024));
   #nfree = 0;
   #used = 0;
+  /** Accounting group of each frame (0 = none) and the frame's weight in it (groups below). */
+  #group: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  #groupWeight: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  /** Per group: pages and summed weights per node, kept up to date on every move and free. */
+  readonly #groupPages: Float64Array[] = [new Float64Array(0)];
+  readonly #groupWeights: Float64Array[] = [new Float64Array(0)];
 
   #count(flags: number, node: number, n: number): void {
     for (let i = 0; i < COUNTED_FLAGS.length; i++) if (flags & COUNTED_FLAGS[i]!) this.#counts[i]![node]! += n;
@@ -72,9 +80,70 @@ export class FrameTable {
    * table.setNode(f, 2);
    */
   setNode(f: number, node: number): void {
-    this.#count(this.flags[f]!, this.node[f]!, -1);
+    const from = this.node[f]!;
+    this.#count(this.flags[f]!, from, -1);
     this.node[f] = node;
     this.#count(this.flags[f]!, node, 1);
+    const g = this.#group[f]!;
+    if (g !== 0) {
+      const w = this.#groupWeight[f]!;
+      this.#groupPages[g]![from]!--;
+      this.#groupPages[g]![node]!++;
+      this.#groupWeights[g]![from]! -= w;
+      this.#groupWeights[g]![node]! += w;
+    }
+  }
+
+  /**
+   * A new accounting group: a set of frames (a workload region's hot or cold pages, say) whose
+   * pages and summed weights per node are maintained in O(1) per migration or free, the way
+   * memcg keeps per-node statistics. Returns its id (> 0).
+   *
+   * @example
+   * const g = frames.newGroup();
+   * frames.setGroup(f, g, 0.5);
+   * frames.groupPages(g)[0]; // 1 when f is on node 0
+   */
+  newGroup(): number {
+    this.#groupPages.push(new Float64Array(MAX_GROUP_NODES));
+    this.#groupWeights.push(new Float64Array(MAX_GROUP_NODES));
+    return this.#groupPages.length - 1;
+  }
+
+  /**
+   * Puts frame `f` in group `g` (0 = none) with a weight, leaving any group it was in.
+   *
+   * @example
+   * frames.setGroup(f, g, share);
+   */
+  setGroup(f: number, g: number, weight: number): void {
+    const old = this.#group[f]!;
+    const node = this.node[f]!;
+    if (old !== 0) {
+      this.#groupPages[old]![node]!--;
+      this.#groupWeights[old]![node]! -= this.#groupWeight[f]!;
+    }
+    this.#group[f] = g;
+    this.#groupWeight[f] = g === 0 ? 0 : weight;
+    if (g !== 0) {
+      this.#groupPages[g]![node]!++;
+      this.#groupWeights[g]![node]! += weight;
+    }
+  }
+
+  /** The group of frame `f` (0 = none). */
+  groupOf(f: number): number {
+    return this.#group[f] ?? 0;
+  }
+
+  /** Pages of group `g` per node id (a live view: read, do not write). */
+  groupPages(g: number): Float64Array {
+    return this.#groupPages[g]!;
+  }
+
+  /** Summed weights of group `g`'s frames per node id (a live view). */
+  groupWeights(g: number): Float64Array {
+    return this.#groupWeights[g]!;
   }
 
   /** One past the highest frame id ever handed out: every live frame id is in [1, highWater). */
@@ -101,6 +170,12 @@ export class FrameTable {
     this.node = node;
     this.mapcount = mapcount;
     this.flags = flags;
+    const group = new Int32Array(cap);
+    group.set(this.#group);
+    this.#group = group;
+    const gw = new Float64Array(cap);
+    gw.set(this.#groupWeight);
+    this.#groupWeight = gw;
     for (const [name, col] of this.#extra) {
       const bigger = new (col.constructor as new (n: number) => typeof col)(cap);
       bigger.set(col as never);
@@ -218,6 +293,7 @@ export class FrameTable {
    * table.release(f);
    */
   release(f: number): void {
+    if (this.#group[f] !== 0) this.setGroup(f, 0, 0);
     this.#count(this.flags[f]!, this.node[f]!, -1);
     this.node[f] = 0;
     this.mapcount[f] = 0;

@@ -33,6 +33,8 @@ export interface MemoryNodeInfo {
   readonly kind: string;
   /** Memory tier index the kernel gave it (0 = fastest), or null. */
   readonly tier: number | null;
+  /** node_is_toptier() (kernel-model.md §5.2): promotion targets are top tier; absent = true. */
+  readonly toptier?: boolean;
 }
 
 /**
@@ -64,6 +66,37 @@ export interface OccupancyEntry {
   readonly kind: string;
   readonly node: number;
   readonly pages: number;
+  /** True for the region's hot pages (weight at or above the region's mean), false for cold; absent in static runs (all counted as hot). */
+  readonly hot?: boolean;
+}
+
+/**
+ * Kernel state of one task at a snapshot (evolving runs).
+ *
+ * @example
+ * { systemNs: 1.2e8, scanPeriodMs: 1000, preferredNode: 0 }
+ */
+export interface TaskKernelState {
+  /** CPU time charged to kernel work in the task's context so far (costs.ts), ns. */
+  readonly systemNs: number;
+  /** NUMA-balancing scan period, ms; null when balancing is off for it. */
+  readonly scanPeriodMs: number | null;
+  /** numa_preferred_nid; null when unset. */
+  readonly preferredNode: number | null;
+}
+
+/**
+ * Kernel state of one memory node at a snapshot (evolving runs).
+ *
+ * @example
+ * { freePages: 1024, promoThresholdMs: 1000 }
+ */
+export interface NodeKernelState {
+  readonly freePages: number;
+  /** Tiering promotion hot threshold in force, ms; null when not a promotion target or tiering is off. */
+  readonly promoThresholdMs: number | null;
+  /** CPU time of the node's kswapd so far, ns. */
+  readonly kswapdNs: number;
 }
 
 /**
@@ -76,6 +109,10 @@ export interface Snapshot {
   readonly timeNs: number;
   readonly occupancy: readonly OccupancyEntry[];
   readonly vmstat: Readonly<Record<string, number>>;
+  /** Per task name (evolving runs only). */
+  readonly tasks?: Readonly<Record<string, TaskKernelState>>;
+  /** Per memory node id (evolving runs only). */
+  readonly nodes?: Readonly<Record<number, NodeKernelState>>;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Duration } from "../core/units.js";
 import type { PolicySetSpec } from "../policy/policySet.js";
 import type { TopologySpec } from "../topology/types.js";
 import type { WorkloadSpec } from "../workload/types.js";
+import type { KernelBehaviours } from "../kernel/behaviours.js";
 
 /**
  * One simulation: a machine, a workload, a policy set and how long to run. Plain,
@@ -34,4 +35,13 @@ export interface Scenario {
    * Default: a hundredth of the duration. Rows also appear at every phase change.
    */
   readonly epoch?: Duration | null;
+  /**
+   * Kernel behaviours to select or override (kernel-model.md: patches before/after, RFCs,
+   * what-ifs); the rest take the kernel version's defaults. One notebook can run the same
+   * workload under two behaviours side by side.
+   *
+   * @example
+   * { shmemNumabFix: true }
+   */
+  readonly behaviours?: KernelBehaviours | null;
 }

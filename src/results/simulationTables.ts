@@ -7,7 +7,7 @@ import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { PAGE_SIZE } from "../core/units.js";
 import type { PerformanceSolution, TaskPerformance } from "../perf/model.js";
-import type { RunRecord, Segment } from "./runRecord.js";
+import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "./runRecord.js";
 import { summaryColumns, summaryRows } from "./summaryRows.js";
 
 const NS_PER_S = 1e9;
@@ -28,14 +28,20 @@ export function sampleTimes(durationNs: number, epochNs: number, segments: reado
   return [...times].sort((a, b) => a - b);
 }
 
-/** The segment in force at `t`: the one starting at or before it (the last one at the very end). */
-function segmentAt(segments: readonly Segment[], t: number): Segment | undefined {
-  let found: Segment | undefined;
-  for (const s of segments) {
-    if (s.startNs <= t) found = s;
-    else break;
+/**
+ * Walks samples in time order with the segment and snapshot in force at each: one pass over
+ * both lists, so building a table costs samples + segments + snapshots, not their product.
+ */
+function forEachSample(record: RunRecord, visit: (t: number, seg: Segment | undefined, snap: Snapshot | undefined) => void): void {
+  let si = -1;
+  let pi = -1;
+  const segs = record.segments;
+  const snaps = record.snapshots;
+  for (const t of sampleTimes(record.durationNs, record.epochNs, segs)) {
+    while (si + 1 < segs.length && segs[si + 1]!.startNs <= t) si++;
+    while (pi + 1 < snaps.length && snaps[pi + 1]!.timeNs <= t) pi++;
+    visit(t, si >= 0 ? segs[si] : undefined, pi >= 0 ? snaps[pi] : undefined);
   }
-  return found;
 }
 
 function taskPerf(solution: PerformanceSolution | null, task: string): TaskPerformance | undefined {
@@ -50,10 +56,9 @@ function taskPerf(solution: PerformanceSolution | null, task: string): TaskPerfo
  * tasksTable(record).columnNames() // ["time_s", "task", "phase", "node", "threads", "throughput_accesses_per_s", ...]
  */
 export function tasksTable(record: RunRecord): ColumnTable {
-  const cols = emptyColumns(["time_s", "task", "phase", "node", "threads", "throughput_accesses_per_s", "bandwidth_gbps", "traffic_gbps", "read_gbps", "write_gbps", "latency_ns"]);
-  for (const t of sampleTimes(record.durationNs, record.epochNs, record.segments)) {
-    const seg = segmentAt(record.segments, t);
-    if (seg === undefined) continue;
+  const cols = emptyColumns(["time_s", "task", "phase", "node", "threads", "throughput_accesses_per_s", "bandwidth_gbps", "traffic_gbps", "read_gbps", "write_gbps", "latency_ns", "system_time_s", "scan_period_ms"]);
+  forEachSample(record, (t, seg, snap) => {
+    if (seg === undefined) return;
     for (const task of record.tasks) {
       const phase = seg.phases[task.task];
       if (phase === undefined) continue;
@@ -70,9 +75,11 @@ export function tasksTable(record: RunRecord): ColumnTable {
         read_gbps: p?.readGBps ?? 0,
         write_gbps: p?.writeGBps ?? 0,
         latency_ns: p ? p.latencyNs : null,
+        system_time_s: (snap?.tasks?.[task.task]?.systemNs ?? 0) / NS_PER_S,
+        scan_period_ms: snap?.tasks?.[task.task]?.scanPeriodMs ?? null,
       });
     }
-  }
+  });
   return aq.table(cols);
 }
 
@@ -83,9 +90,8 @@ export function tasksTable(record: RunRecord): ColumnTable {
  * nodesOverTimeTable(record).filter((d) => d.node === 1)
  */
 export function nodesOverTimeTable(record: RunRecord): ColumnTable {
-  const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation"]);
-  for (const t of sampleTimes(record.durationNs, record.epochNs, record.segments)) {
-    const seg = segmentAt(record.segments, t);
+  const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation", "free_pages", "promo_threshold_ms"]);
+  forEachSample(record, (t, seg, snap) => {
     for (const n of record.memoryNodes) {
       const p = seg?.solution?.nodes.find((x) => x.node === n.node);
       push(cols, {
@@ -99,9 +105,11 @@ export function nodesOverTimeTable(record: RunRecord): ColumnTable {
         read_share: p?.readShare ?? 1,
         latency_ns: p?.latencyNs ?? null,
         utilisation: p?.utilisation ?? 0,
+        free_pages: snap?.nodes?.[n.node]?.freePages ?? null,
+        promo_threshold_ms: snap?.nodes?.[n.node]?.promoThresholdMs ?? null,
       });
     }
-  }
+  });
   return aq.table(cols);
 }
 
@@ -114,25 +122,25 @@ export function nodesOverTimeTable(record: RunRecord): ColumnTable {
  * occupancyTable(record).groupby("time_s", "node").rollup({ bytes: (d) => op.sum(d.bytes) })
  */
 export function occupancyTable(record: RunRecord): ColumnTable {
-  const cols = emptyColumns(["time_s", "node", "tier", "kind", "process", "region", "pages", "bytes"]);
-  const tierOf = new Map(record.memoryNodes.map((n) => [n.node, n.tier]));
-  const keys = new Map<string, { process: string; region: string; kind: string; node: number }>();
-  for (const s of record.snapshots) {
-    for (const e of s.occupancy) {
-      if (e.pages > 0) keys.set(`${e.process}\u0000${e.region}\u0000${e.node}`, { process: e.process, region: e.region, kind: e.kind, node: e.node });
+  const cols = emptyColumns(["time_s", "node", "tier", "toptier", "kind", "process", "region", "hot", "pages", "bytes"]);
+  const nodeInfo = new Map(record.memoryNodes.map((n) => [n.node, n]));
+  const keyOf = (e: OccupancyEntry): string => `${e.process}\u0000${e.region}\u0000${e.node}\u0000${e.hot ?? ""}`;
+  const keys = new Map<string, OccupancyEntry>();
+  for (const s of record.snapshots) for (const e of s.occupancy) if (e.pages > 0 && !keys.has(keyOf(e))) keys.set(keyOf(e), e);
+  const ordered = [...keys.entries()].sort(([, a], [, b]) => a.node - b.node || cmp(a.process, b.process) || cmp(a.region, b.region) || Number(b.hot ?? true) - Number(a.hot ?? true));
+  let lastSnap: Snapshot | undefined;
+  let pages = new Map<string, number>();
+  forEachSample(record, (t, _seg, snap) => {
+    if (snap !== lastSnap) {
+      pages = new Map((snap?.occupancy ?? []).map((e) => [keyOf(e), e.pages]));
+      lastSnap = snap;
     }
-  }
-  const ordered = [...keys.entries()].sort(([, a], [, b]) => a.node - b.node || cmp(a.process, b.process) || cmp(a.region, b.region));
-  for (const t of sampleTimes(record.durationNs, record.epochNs, record.segments)) {
-    let snap = null;
-    for (const s of record.snapshots) if (s.timeNs <= t) snap = s;
-    const pages = new Map<string, number>();
-    for (const e of snap?.occupancy ?? []) pages.set(`${e.process}\u0000${e.region}\u0000${e.node}`, e.pages);
     for (const [key, k] of ordered) {
       const n = pages.get(key) ?? 0;
-      push(cols, { time_s: t / NS_PER_S, node: k.node, tier: tierOf.get(k.node) ?? null, kind: k.kind, process: k.process, region: k.region, pages: n, bytes: n * PAGE_SIZE });
+      const info = nodeInfo.get(k.node);
+      push(cols, { time_s: t / NS_PER_S, node: k.node, tier: info?.tier ?? null, toptier: info?.toptier ?? true, kind: k.kind, process: k.process, region: k.region, hot: k.hot ?? null, pages: n, bytes: n * PAGE_SIZE });
     }
-  }
+  });
   return aq.table(cols);
 }
 

@@ -95,13 +95,11 @@ function syscallIssue(e: unknown, path: Issue["path"]): Issue {
  * const m = setUpMachine(resolved, new Warnings(), issues);
  */
 export function setUpMachine(r: ResolvedScenario, warnings: Warnings, issues: Issue[]): Machine {
-  // Static runs: placement does not evolve, so NUMA balancing is off whatever the default.
-  const k = boot(r.topology, { kernel: r.kernel, numaBalancing: 0 });
+  // NUMA balancing starts off whatever the distro default: a scenario states the knobs its
+  // result depends on (policy().sysctl("kernel.numa_balancing", ...)), which makes it evolve.
+  const k = boot(r.topology, { kernel: r.kernel, numaBalancing: 0, behaviours: r.behaviours, seed: r.seed });
   const pol = r.policy;
   pol.sysctls.forEach((s, i) => {
-    if (s.name === "kernel.numa_balancing" && Number(s.value) !== 0) {
-      warnings.add("static_run", ["policy", "sysctls", i], "NUMA balancing is not simulated in a static run: pages stay where first touch put them");
-    }
     try {
       k.sysctl.write(s.name, s.value);
     } catch (e) {

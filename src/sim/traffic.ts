@@ -18,7 +18,7 @@ const cache = new Map<string, PageWeights>();
 let cachedPages = 0;
 
 /** A region's page weights; `uniform` when all are equal, so node counts alone give the split. */
-interface PageWeights {
+export interface PageWeights {
   readonly weights: Float64Array;
   readonly uniform: boolean;
 }
@@ -29,7 +29,13 @@ function isUniform(w: Float64Array): boolean {
   return true;
 }
 
-function weightsFor(seed: number, process: string, region: string, pages: number, pattern: PatternSpec): PageWeights {
+/**
+ * A region's page weights for a pattern (cached per seed, process, region, size and pattern).
+ *
+ * @example
+ * weightsFor(1, "cache", "heap", 4096, { type: "zipf", exponent: 0.99, scatter: true }).weights.length // 4096
+ */
+export function weightsFor(seed: number, process: string, region: string, pages: number, pattern: PatternSpec): PageWeights {
   const key = `${seed}\u0000${process}\u0000${region}\u0000${pages}\u0000${JSON.stringify(pattern)}`;
   const hit = cache.get(key);
   if (hit) return hit;

@@ -14,8 +14,10 @@ import type { TopologySpec } from "../topology/types.js";
 import { validateWorkload } from "../workload/validateWorkload.js";
 import type { WorkloadSpec } from "../workload/types.js";
 import { DEFAULT_KERNEL, versionNumber } from "../kernel/version.js";
+import { checkBehaviours } from "./checkBehaviours.js";
+import type { KernelBehaviours } from "../kernel/behaviours.js";
 
-const KEYS = ["topology", "workload", "policy", "duration", "seed", "kernel", "epoch"];
+const KEYS = ["topology", "workload", "policy", "duration", "seed", "kernel", "epoch", "behaviours"];
 
 /**
  * A scenario after validation: parts normalised, times in ns, the kernel version decided.
@@ -33,6 +35,8 @@ export interface ResolvedScenario {
   readonly epochNs: number;
   readonly seed: number;
   readonly kernel: string;
+  /** The behaviours the scenario selects (the kernel version supplies the rest). */
+  readonly behaviours: KernelBehaviours;
 }
 
 type Path = (string | number)[];
@@ -95,6 +99,7 @@ export function resolveScenario(input: unknown): ResolvedScenario {
   const seed = input.seed;
   if (!Number.isSafeInteger(seed)) issues.push(issue(["seed"], "invalid_value", `got ${JSON.stringify(seed)}; the seed must be a safe integer. Fix: write seed: 1.`));
   const kernel = resolveKernel(input.kernel, pol, issues);
+  const behaviours = checkBehaviours(input.behaviours, ["behaviours"], issues);
   if (topo.spec && wl.spec && pol) crossCheck(topo.spec, wl.spec, pol, issues);
   if (issues.length > 0) throw new ScenarioError(issues);
   return {
@@ -106,6 +111,7 @@ export function resolveScenario(input: unknown): ResolvedScenario {
     epochNs: epochNs!,
     seed: seed as number,
     kernel,
+    behaviours,
   };
 }
 

@@ -1,0 +1,61 @@
+/**
+ * How a phase's accesses reach the kernel in an evolving run: every frame of a region used by
+ * the phase gets its share of the process's accesses (kernel AccessModel, DESIGN.md decision 2)
+ * and joins its region's hot or cold accounting group with its weight inside the region
+ * (FrameTable groups), so occupancy and traffic are read in O(nodes) per region at every epoch
+ * however pages move. Cost: one pass over a region's pages per phase that uses it.
+ */
+import { PAGE_SIZE } from "../core/units.js";
+import type { Kernel } from "../kernel/kernel.js";
+import { hotPageMask } from "../workload/hotPages.js";
+import { isSequential } from "../workload/patterns/registry.js";
+import type { AccessSpec } from "../workload/types.js";
+import type { MachineProcess, MappedRegion } from "./machine.js";
+import { weightsFor } from "./traffic.js";
+
+/** The accounting groups of one region (shared objects: one pair for all their mappings). */
+export interface RegionGroups {
+  readonly hot: number;
+  readonly cold: number;
+}
+
+/** The frame id of every page of a region (<= 0 where no page is present). */
+export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32Array {
+  const out = new Int32Array(region.pages);
+  const start = region.addr / PAGE_SIZE;
+  for (const v of proc.process.mm.overlapping(start, start + region.pages)) {
+    const a = Math.max(start, v.start);
+    const b = Math.min(start + region.pages, v.end);
+    for (let vpn = a; vpn < b; vpn++) out[vpn - start] = v.frame(vpn - v.start);
+  }
+  return out;
+}
+
+/**
+ * Gives a region's frames their access shares and accounting groups for a phase. With
+ * `access` null (the phase does not use the region) its frames stop being accessed but keep
+ * their groups, so the region still shows in occupancy, now all cold to reclaim.
+ *
+ * @example
+ * assignRegionAccess(k, proc, region, groups, phase.accesses[0], seed);
+ */
+export function assignRegionAccess(k: Kernel, proc: MachineProcess, region: MappedRegion, groups: RegionGroups, access: AccessSpec | null, seed: number): void {
+  const frames = regionFrames(proc, region);
+  if (access === null || access.share <= 0) {
+    for (let i = 0; i < frames.length; i++) if (frames[i]! > 0) k.access.clear(frames[i]!);
+    return;
+  }
+  const w = weightsFor(seed, proc.spec.name, region.spec.name, region.pages, access.pattern).weights;
+  const hot = hotPageMask(access, w);
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += w[i]!;
+  const shares = new Float64Array(frames.length);
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    if (f <= 0) continue;
+    const inRegion = sum > 0 ? w[i]! / sum : 0;
+    shares[i] = access.share * inRegion;
+    k.frames.setGroup(f, hot[i] ? groups.hot : groups.cold, inRegion);
+  }
+  k.access.setMany(frames, shares, { pid: proc.process.tgid, sequential: isSequential(access.pattern), writeShare: 1 - access.readShare });
+}

@@ -1,0 +1,122 @@
+/**
+ * What static and evolving runs share: the sampling grid and its warnings, the phase in force
+ * at a time, first touch at phase starts and the reaping of OOM victims.
+ */
+import type { Warnings } from "../core/warnings.js";
+import type { RunRecord } from "../results/runRecord.js";
+import { deriveKernelTopology } from "../topology/derive.js";
+import type { Machine, MachineProcess } from "./machine.js";
+import { ABSENT, touchRegion } from "./placement.js";
+import type { ResolvedScenario } from "./validateScenario.js";
+
+/**
+ * Over-time tables get at most this many samples; a finer epoch is coarsened with a warning.
+ *
+ * @example
+ * simulate({ ...scenario, duration: "10s", epoch: "1us" }).warnings[0].code // "epoch_coarsened"
+ */
+export const MAX_SAMPLES = 10_000;
+
+/** The parts of a run record fixed before it runs, and its time grid. */
+export interface RunShape {
+  readonly record: Omit<RunRecord, "segments" | "snapshots" | "warnings">;
+  /** Phase starts (static runs). */
+  readonly phaseStarts: readonly number[];
+  /** Epoch boundaries and phase starts, ascending, ending with the duration (evolving runs). */
+  readonly boundaries: readonly number[];
+}
+
+/**
+ * The run's sampling epoch (coarsened to MAX_SAMPLES), its phase starts and epoch boundaries,
+ * and the warnings about phases and regions that never take effect.
+ *
+ * @example
+ * describeRun(resolved, warnings).record.epochNs // 1e8
+ */
+export function describeRun(r: ResolvedScenario, warnings: Warnings): RunShape {
+  let epochNs = r.epochNs;
+  if (r.durationNs / epochNs > MAX_SAMPLES) {
+    epochNs = r.durationNs / MAX_SAMPLES;
+    warnings.add("epoch_coarsened", ["epoch"], `the over-time tables keep at most ${MAX_SAMPLES} samples, so they are sampled every ${epochNs / 1e6} ms`);
+  }
+  const starts = new Set<number>([0]);
+  r.workload.processes.forEach((p, i) =>
+    p.phases.forEach((ph, j) => {
+      if (ph.startNs < r.durationNs) starts.add(ph.startNs);
+      else warnings.add("phase_after_end", ["workload", "processes", i, "phases", j, "startNs"], `phase ${j} of "${p.name}" starts at or after the end of the run and never runs`);
+    }),
+  );
+  r.workload.processes.forEach((p, i) =>
+    p.regions.forEach((region, j) => {
+      if (!p.phases.some((ph) => ph.accesses.some((a) => a.region === region.name))) {
+        warnings.add("region_never_used", ["workload", "processes", i, "regions", j], `region "${region.name}" of "${p.name}" is mapped but no phase uses it, so it is never touched and holds no memory`);
+      }
+    }),
+  );
+  const phaseStarts = [...starts].sort((a, b) => a - b);
+  const grid = new Set<number>(phaseStarts);
+  const steps = Math.floor(r.durationNs / epochNs + 1e-9);
+  for (let k = 0; k <= steps; k++) grid.add(Math.min(r.durationNs, k * epochNs));
+  grid.add(r.durationNs);
+  const kt = deriveKernelTopology(r.topology);
+  const tasks = r.workload.processes.map((p) => ({ task: p.name, threads: p.threads, node: -1, startNs: p.phases[0]?.startNs ?? 0 }));
+  const memoryNodes = kt.memoryNodes.map((n) => ({ node: n, kind: r.topology.nodes.find((x) => x.id === n)!.memory!.kind, tier: kt.tierOf(n), toptier: kt.isToptier(n) }));
+  return {
+    record: { scenario: r.scenario, seed: r.seed, durationNs: r.durationNs, epochNs, tasks, memoryNodes },
+    phaseStarts,
+    boundaries: [...grid].sort((a, b) => a - b),
+  };
+}
+
+/**
+ * The phase index of `proc` in force at `t`, or -1 before its first phase.
+ *
+ * @example
+ * phaseAt(proc, 0) // 0
+ */
+export function phaseAt(proc: MachineProcess, t: number): number {
+  let idx = -1;
+  proc.spec.phases.forEach((ph, i) => {
+    if (ph.startNs <= t) idx = i;
+  });
+  return idx;
+}
+
+/**
+ * First-touches every region a phase starting at `t` lists; true when anything was touched.
+ *
+ * @example
+ * touchPhaseRegions(machine, 0, warnings) // true
+ */
+export function touchPhaseRegions(m: Machine, t: number, warnings: Warnings): boolean {
+  let touched = false;
+  m.processes.forEach((proc, i) => {
+    const phase = proc.spec.phases.find((ph) => ph.startNs === t);
+    if (!phase) return;
+    for (const a of phase.accesses) {
+      const region = proc.regions.find((x) => x.spec.name === a.region)!;
+      if (region.touched) continue;
+      touchRegion(m.kernel, proc, region, ["workload", "processes", i, "regions", proc.regions.indexOf(region)], warnings);
+      touched = true;
+    }
+  });
+  return touched;
+}
+
+/**
+ * A process the OOM killer chose while another one faulted loses its pages too.
+ *
+ * @example
+ * reapOomVictims(machine, warnings);
+ */
+export function reapOomVictims(m: Machine, warnings: Warnings): void {
+  m.processes.forEach((proc, i) => {
+    if (!proc.alive || m.kernel.process(proc.process.pid)) return;
+    proc.alive = false;
+    for (const region of proc.regions) {
+      region.nodes?.fill(ABSENT);
+      region.counts?.fill(0);
+    }
+    warnings.add("oom_kill", ["workload", "processes", i], `process "${proc.spec.name}" was OOM-killed to free memory for another process`);
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * The evolving run behind `simulate()` when the kernel moves pages over time (NUMA balancing
+ * on, or demotion enabled): the kernel's events (scans, hinting faults, kswapd) run between
+ * epoch boundaries on the kernel clock; at each boundary the workload's phase changes are
+ * applied, the traffic split is read from the frames' accounting groups in O(regions x nodes),
+ * the performance model is re-solved only when that split moved (or a phase changed), and the
+ * task access rates fed back to the kernel are the solved ones less the CPU the kernel's work
+ * took from the task (DESIGN.md decisions 3-5). Cost: kernel work + epochs x (regions x nodes),
+ * never accesses x time.
+ */
+import { ScenarioError, type Issue } from "../core/errors.js";
+import { Warnings } from "../core/warnings.js";
+import { solvePerformance } from "../perf/solve.js";
+import type { PerformanceSolution, PerfTask, TaskPerformance } from "../perf/model.js";
+import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "../results/runRecord.js";
+import { setUpMachine, type Machine, type MachineProcess, type MappedRegion } from "./machine.js";
+import { assignRegionAccess, type RegionGroups } from "./regionAccess.js";
+import { nodeKernelState, taskKernelState } from "./kernelProbe.js";
+import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
+import type { ResolvedScenario } from "./validateScenario.js";
+
+/** A traffic split this much (largest per-node change of any task) or more triggers a re-solve. */
+export const RESOLVE_THRESHOLD = 0.002;
+
+/** Kernel work may take at most this share of a task's CPU time in the model. */
+const MAX_CPU_LOSS = 0.99;
+
+/**
+ * Whether a scenario asks the kernel to move pages over time: a non-zero kernel.numa_balancing
+ * or demotion_enabled in its policy set.
+ *
+ * @example
+ * evolves(resolveScenario(s)) // true when policy().sysctl("kernel.numa_balancing", 2)
+ */
+export function evolves(r: ResolvedScenario): boolean {
+  const nb = r.policy.sysctls.some((s) => s.name === "kernel.numa_balancing" && Number(s.value) !== 0);
+  const demotion = r.policy.sysfs.some((s) => s.name === "/sys/kernel/mm/numa/demotion_enabled" && ["1", "y", "true", "yes", "on"].includes(String(s.value).trim().toLowerCase()));
+  return nb || demotion;
+}
+
+interface ProcState {
+  readonly proc: MachineProcess;
+  phase: number;
+  fractions: Record<number, number>;
+  readShare: number;
+  lastSystemNs: number;
+}
+
+/**
+ * Runs an evolving scenario into the record the result tables are built from.
+ *
+ * @example
+ * new SimulationResult(runTimeline(resolveScenario(scenario)))
+ */
+export function runTimeline(r: ResolvedScenario): RunRecord {
+  const warnings = new Warnings();
+  const issues: Issue[] = [];
+  const m = setUpMachine(r, warnings, issues);
+  if (issues.length > 0) throw new ScenarioError(issues);
+  const k = m.kernel;
+  const shape = describeRun(r, warnings);
+  const groups = regionGroups(m);
+  const states: ProcState[] = m.processes.map((proc) => ({ proc, phase: -1, fractions: {}, readShare: 1, lastSystemNs: 0 }));
+  const segments: Segment[] = [];
+  const snapshots: Snapshot[] = [];
+  let solution: PerformanceSolution | null = null;
+  const times = shape.boundaries;
+
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
+    const next = i + 1 < times.length ? times[i + 1]! : r.durationNs;
+    k.clock.runUntil(t);
+    const phaseChanged = applyPhaseChanges(r, m, states, groups, t, warnings);
+    snapshots.push(snapshot(m, groups, t));
+    if (t >= r.durationNs) break;
+    let moved = phaseChanged || solution === null;
+    for (const s of states) {
+      const split = trafficOf(m, s, groups);
+      if (!moved && maxChange(split.fractions, s.fractions) >= RESOLVE_THRESHOLD) moved = true;
+      s.fractions = split.fractions;
+      s.readShare = split.readShare;
+    }
+    if (moved) {
+      const tasks = states.filter((s) => s.phase >= 0 && s.proc.alive && Object.keys(s.fractions).length > 0).map(perfTaskOf);
+      solution = tasks.length > 0 ? solvePerformance({ topology: r.topology, tasks }) : null;
+      if (solution && !solution.converged) {
+        warnings.add("perf_not_converged", [], `the performance model did not converge at ${t / 1e9} s (residual ${solution.residual.toExponential(1)}); its numbers are approximate`);
+      }
+    }
+    const adjusted = chargeKernelWork(m, states, solution, i > 0 ? t - times[i - 1]! : 0);
+    segments.push({
+      startNs: t,
+      endNs: next,
+      phases: Object.fromEntries(states.filter((s) => s.phase >= 0).map((s) => [s.proc.spec.name, s.phase])),
+      traffic: Object.fromEntries(states.filter((s) => Object.keys(s.fractions).length > 0).map((s) => [s.proc.spec.name, s.fractions])),
+      solution: adjusted,
+    });
+  }
+  const last = snapshots[snapshots.length - 1]!;
+  if (last.timeNs < r.durationNs) {
+    k.clock.runUntil(r.durationNs);
+    snapshots.push(snapshot(m, groups, r.durationNs));
+  }
+  const tasks = m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
+  return { ...shape.record, tasks, segments, snapshots, warnings: warnings.list() };
+}
+
+/** One hot/cold group pair per region; mappings of one shared object share theirs. */
+function regionGroups(m: Machine): Map<MappedRegion, RegionGroups> {
+  const out = new Map<MappedRegion, RegionGroups>();
+  const shared = new Map<string, RegionGroups>();
+  for (const proc of m.processes) {
+    for (const region of proc.regions) {
+      let g = region.sharedKey !== null ? shared.get(region.sharedKey) : undefined;
+      if (!g) {
+        g = { hot: m.kernel.frames.newGroup(), cold: m.kernel.frames.newGroup() };
+        if (region.sharedKey !== null) shared.set(region.sharedKey, g);
+      }
+      out.set(region, g);
+    }
+  }
+  return out;
+}
+
+/** First touch and access assignment for every process whose phase starts at `t`. */
+function applyPhaseChanges(r: ResolvedScenario, m: Machine, states: ProcState[], groups: Map<MappedRegion, RegionGroups>, t: number, warnings: Warnings): boolean {
+  if (!touchPhaseRegions(m, t, warnings)) {
+    if (!states.some((s) => phaseAt(s.proc, t) !== s.phase)) return false;
+  } else reapOomVictims(m, warnings);
+  let changed = false;
+  for (const s of states) {
+    const idx = phaseAt(s.proc, t);
+    if (idx === s.phase) continue;
+    s.phase = idx;
+    changed = true;
+    if (idx < 0 || !s.proc.alive) continue;
+    const phase = s.proc.spec.phases[idx]!;
+    for (const region of s.proc.regions) {
+      if (!region.touched) continue;
+      const access = phase.accesses.find((a) => a.region === region.spec.name) ?? null;
+      assignRegionAccess(m.kernel, s.proc, region, groups.get(region)!, access, r.seed);
+    }
+  }
+  return changed;
+}
+
+/** The share of a process's accesses each node serves now, from its regions' group weights. */
+function trafficOf(m: Machine, s: ProcState, groups: Map<MappedRegion, RegionGroups>): { fractions: Record<number, number>; readShare: number } {
+  const fractions: Record<number, number> = {};
+  if (s.phase < 0 || !s.proc.alive) return { fractions, readShare: 1 };
+  const nodes = m.kernel.topo.memoryNodes;
+  const f = m.kernel.frames;
+  let shareSum = 0;
+  let readSum = 0;
+  const per = new Map<number, number>();
+  for (const a of s.proc.spec.phases[s.phase]!.accesses) {
+    if (a.share <= 0) continue;
+    const region = s.proc.regions.find((x) => x.spec.name === a.region)!;
+    const g = groups.get(region)!;
+    const hot = f.groupWeights(g.hot);
+    const cold = f.groupWeights(g.cold);
+    let total = 0;
+    for (const n of nodes) total += hot[n]! + cold[n]!;
+    // Accesses to absent pages (an OOM kill freed them) are dropped, not sent anywhere.
+    if (!(total > 0)) continue;
+    for (const n of nodes) {
+      const w = hot[n]! + cold[n]!;
+      if (w > 0) per.set(n, (per.get(n) ?? 0) + (a.share * w) / total);
+    }
+    shareSum += a.share;
+    readSum += a.share * a.readShare;
+  }
+  if (shareSum <= 0) return { fractions, readShare: 1 };
+  for (const n of nodes) {
+    const v = per.get(n);
+    if (v !== undefined && v > 0) fractions[n] = v / shareSum;
+  }
+  return { fractions, readShare: readSum / shareSum };
+}
+
+function maxChange(a: Record<number, number>, b: Record<number, number>): number {
+  let worst = 0;
+  for (const n of new Set([...Object.keys(a), ...Object.keys(b)])) worst = Math.max(worst, Math.abs((a[Number(n)] ?? 0) - (b[Number(n)] ?? 0)));
+  return worst;
+}
+
+function perfTaskOf(s: ProcState): PerfTask {
+  const perf = s.proc.spec.perf;
+  return {
+    name: s.proc.spec.name,
+    node: s.proc.cpuNode,
+    threads: s.proc.spec.threads,
+    mlp: perf.mlp,
+    computeNsPerAccess: perf.computeNs,
+    traffic: s.fractions,
+    readShare: s.readShare,
+    nonTemporalStores: perf.nonTemporalStores,
+  };
+}
+
+/**
+ * The solution as the tasks experience it during the next epoch: each task's throughput less
+ * the share of its CPU time the kernel's work (scans, hinting faults, migrations) took in the
+ * epoch just ended; those rates drive the kernel's view of page accesses.
+ */
+function chargeKernelWork(m: Machine, states: ProcState[], solution: PerformanceSolution | null, elapsedNs: number): PerformanceSolution | null {
+  const k = m.kernel;
+  const tasks: TaskPerformance[] = [];
+  for (const s of states) {
+    const pid = s.proc.process.tgid;
+    const sys = k.costs.systemNs(pid);
+    const cpuNs = s.proc.spec.threads * elapsedNs;
+    const loss = cpuNs > 0 ? Math.min(MAX_CPU_LOSS, (sys - s.lastSystemNs) / cpuNs) : 0;
+    s.lastSystemNs = sys;
+    const p = solution?.tasks.find((x) => x.name === s.proc.spec.name);
+    const running = p !== undefined && s.phase >= 0 && s.proc.alive;
+    k.access.setTaskRate(pid, running ? p.accessesPerSec * (1 - loss) : 0);
+    if (p) tasks.push(loss > 0 ? scaleTask(p, 1 - loss) : p);
+  }
+  return solution ? { ...solution, tasks } : null;
+}
+
+function scaleTask(p: TaskPerformance, f: number): TaskPerformance {
+  return {
+    ...p,
+    accessesPerSec: p.accessesPerSec * f,
+    bandwidthGBps: p.bandwidthGBps * f,
+    trafficGBps: p.trafficGBps * f,
+    readGBps: p.readGBps * f,
+    writeGBps: p.writeGBps * f,
+    perThreadAccessesPerSec: p.perThreadAccessesPerSec * f,
+  };
+}
+
+/** Occupancy per (region, node, hot/cold) from the groups, vmstat and kernel state at `t`. */
+function snapshot(m: Machine, groups: Map<MappedRegion, RegionGroups>, t: number): Snapshot {
+  const k = m.kernel;
+  const occupancy: OccupancyEntry[] = [];
+  const seen = new Set<RegionGroups>();
+  for (const proc of m.processes) {
+    for (const region of proc.regions) {
+      const g = groups.get(region)!;
+      if (seen.has(g)) continue;
+      seen.add(g);
+      for (const n of k.topo.memoryNodes) {
+        const hot = k.frames.groupPages(g.hot)[n]!;
+        const cold = k.frames.groupPages(g.cold)[n]!;
+        if (hot > 0) occupancy.push({ process: proc.spec.name, region: region.spec.name, kind: region.spec.kind, node: n, pages: hot, hot: true });
+        if (cold > 0) occupancy.push({ process: proc.spec.name, region: region.spec.name, kind: region.spec.kind, node: n, pages: cold, hot: false });
+      }
+    }
+  }
+  const tasks = Object.fromEntries(m.processes.map((p) => [p.spec.name, taskKernelState(k, p.process)]));
+  const nodes = Object.fromEntries(k.topo.memoryNodes.map((n) => [n, nodeKernelState(k, n)]));
+  return { timeNs: t, occupancy, vmstat: k.vmstat(), tasks, nodes };
+}
