@@ -168,8 +168,16 @@ export { SegfaultError, OomKilledError } from "./kernel/signals.js";
 export { MemObject } from "./kernel/objects.js";
 export { Cpusets, Cpuset } from "./kernel/cpuset.js";
 export type { NodeNumastat, NodeMeminfo } from "./kernel/observe.js";
-export { BEHAVIOUR_STATUS } from "./kernel/behaviours.js";
-export type { KernelBehaviours } from "./kernel/behaviours.js";
+export { BEHAVIOUR_STATUS, resolveBehaviours } from "./kernel/behaviours.js";
+export type { KernelBehaviours, ResolvedBehaviours, PreferredManyRule, VmaScanFilter, PinnedScanSkip } from "./kernel/behaviours.js";
+export { AccessModel } from "./kernel/access.js";
+export type { FrameAccess } from "./kernel/access.js";
+export { CostLedger, DEFAULT_KERNEL_COSTS } from "./kernel/costs.js";
+export type { KernelCosts, CostKind } from "./kernel/costs.js";
+export { EventQueue } from "./engine/queue.js";
+export type { QueuedEvent } from "./engine/queue.js";
+export { Clock } from "./engine/clock.js";
+export type { EventHandler } from "./engine/clock.js";
 export type { ExecOptions, ExecResult } from "./kernel/exec.js";
 export type { MpolArgs } from "./kernel/syscalls/unmerged.js";
 
@@ -213,6 +221,9 @@ export { operatingCurvesTable } from "./results/operatingCurves.js";
 
 // --- sim ---
 export { simulate } from "./sim/simulate.js";
+export { textProgress } from "./sim/progress.js";
+export type { ProgressInfo, SimulateOptions } from "./sim/progress.js";
+export { evolves, RESOLVE_THRESHOLD } from "./sim/timeline.js";
 export { resolveScenario } from "./sim/validateScenario.js";
 export { MAX_SAMPLES } from "./sim/runShape.js";
 export { sweep } from "./sim/sweep.js";

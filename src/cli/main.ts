@@ -7,8 +7,9 @@ import { TiersimError } from "../core/errors.js";
 import { CliUsageError, type Command } from "./command.js";
 import { figuresCommand } from "./figures.js";
 import { hardwareCommand } from "./hardware.js";
+import { runCommand } from "./run.js";
 
-const COMMANDS: readonly Command[] = [figuresCommand, hardwareCommand];
+const COMMANDS: readonly Command[] = [figuresCommand, hardwareCommand, runCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -13,6 +13,7 @@ import type { OccupancyEntry, RunRecord, Segment, Snapshot, TaskInfo } from "../
 import { setUpMachine, type Machine } from "./machine.js";
 import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
 import { evolves, runTimeline } from "./timeline.js";
+import { progressReporter, type SimulateOptions } from "./progress.js";
 import { phaseTraffic } from "./traffic.js";
 import type { ResolvedScenario } from "./validateScenario.js";
 
@@ -22,8 +23,8 @@ import type { ResolvedScenario } from "./validateScenario.js";
  * @example
  * new SimulationResult(runScenario(resolveScenario(scenario)))
  */
-export function runScenario(r: ResolvedScenario): RunRecord {
-  if (evolves(r)) return runTimeline(r);
+export function runScenario(r: ResolvedScenario, options: SimulateOptions = {}): RunRecord {
+  if (evolves(r)) return runTimeline(r, options);
   const warnings = new Warnings();
   const issues: Issue[] = [];
   const m = setUpMachine(r, warnings, issues);
@@ -42,6 +43,7 @@ export function runScenario(r: ResolvedScenario): RunRecord {
   const last = snapshots[snapshots.length - 1]!;
   snapshots.push({ timeNs: r.durationNs, occupancy: last.occupancy, vmstat: last.vmstat });
   const tasks: TaskInfo[] = m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
+  progressReporter(options, r.durationNs)(r.durationNs, 0, true);
   return { ...shape.record, tasks, segments, snapshots, warnings: warnings.list() };
 }
 

@@ -6,6 +6,7 @@ import type { Scenario } from "../results/scenario.js";
 import { SimulationResult } from "../results/simulationResult.js";
 import { runScenario } from "./runScenario.js";
 import { resolveScenario } from "./validateScenario.js";
+import type { SimulateOptions } from "./progress.js";
 
 /**
  * Runs a scenario and returns its tables. The scenario is validated whole first: a
@@ -15,8 +16,10 @@ import { resolveScenario } from "./validateScenario.js";
  * @example
  * const run = simulate({ topology: presets.sprCxl(), workload: wl, policy: pol, duration: "10s", seed: 1 });
  * run.summary.print();
+ * // a long evolving run with a live progress line:
+ * simulate({ ...scenario, duration: "10min" }, { onProgress: textProgress() });
  */
-export function simulate(scenario: Scenario): SimulationResult {
-  return new SimulationResult(runScenario(resolveScenario(scenario)));
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulationResult {
+  return new SimulationResult(runScenario(resolveScenario(scenario), options));
 }
 

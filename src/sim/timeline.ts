@@ -18,6 +18,7 @@ import { assignRegionAccess, type RegionGroups } from "./regionAccess.js";
 import { nodeKernelState, taskKernelState } from "./kernelProbe.js";
 import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
 import type { ResolvedScenario } from "./validateScenario.js";
+import { progressReporter, type SimulateOptions } from "./progress.js";
 
 /** A traffic split this much (largest per-node change of any task) or more triggers a re-solve. */
 export const RESOLVE_THRESHOLD = 0.002;
@@ -52,7 +53,7 @@ interface ProcState {
  * @example
  * new SimulationResult(runTimeline(resolveScenario(scenario)))
  */
-export function runTimeline(r: ResolvedScenario): RunRecord {
+export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}): RunRecord {
   const warnings = new Warnings();
   const issues: Issue[] = [];
   const m = setUpMachine(r, warnings, issues);
@@ -65,11 +66,14 @@ export function runTimeline(r: ResolvedScenario): RunRecord {
   const snapshots: Snapshot[] = [];
   let solution: PerformanceSolution | null = null;
   const times = shape.boundaries;
+  const progress = progressReporter(options, r.durationNs);
+  let events = 0;
 
   for (let i = 0; i < times.length; i++) {
     const t = times[i]!;
     const next = i + 1 < times.length ? times[i + 1]! : r.durationNs;
-    k.clock.runUntil(t);
+    events += k.clock.runUntil(t);
+    progress(t, events, false);
     const phaseChanged = applyPhaseChanges(r, m, states, groups, t, warnings);
     snapshots.push(snapshot(m, groups, t));
     if (t >= r.durationNs) break;
@@ -98,9 +102,10 @@ export function runTimeline(r: ResolvedScenario): RunRecord {
   }
   const last = snapshots[snapshots.length - 1]!;
   if (last.timeNs < r.durationNs) {
-    k.clock.runUntil(r.durationNs);
+    events += k.clock.runUntil(r.durationNs);
     snapshots.push(snapshot(m, groups, r.durationNs));
   }
+  progress(r.durationNs, events, true);
   const tasks = m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
   return { ...shape.record, tasks, segments, snapshots, warnings: warnings.list() };
 }
