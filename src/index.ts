@@ -38,6 +38,7 @@ export type {
   KernelTopology,
 } from "./topology/types.js";
 export { topology, setMemoryOnline } from "./topology/builder.js";
+export { withMemoryCapacity } from "./topology/resize.js";
 export type {
   TopologyBuilder,
   SocketOptions,
