@@ -4,10 +4,11 @@
  * to CXL is never scanned, so its line falls and stays down; with the fix it climbs back.
  */
 import type { ColumnTable } from "arquero";
-import type { Data } from "plotly.js-dist-min";
+import type { Data, Layout } from "plotly.js-dist-min";
 import { Figure } from "./figure.js";
 import { hotCounts, HOT_SHARE_COLUMNS } from "./hotShare.js";
-import { FONT_FAMILY, SERIES_COLORS, SERIES_DASHES } from "./palette.js";
+import { SERIES_COLORS, SERIES_DASHES } from "./palette.js";
+import { timeLayout } from "./panels.js";
 import { distinct, labelledRuns, nameList, seriesName, titleOption, type RunsInput } from "./runs.js";
 
 /**
@@ -80,25 +81,20 @@ export function convergence(runs: RunsInput<ConvergenceSource>, options: Converg
         y: times.map((t) => share(byTime.get(t))),
         customdata: times.map((t) => [byTime.get(t)?.fast ?? 0, byTime.get(t)?.total ?? 0]),
         connectgaps: false,
-        line: { color: colour, dash, width: 2.5 },
+        // Later runs are drawn on top and thinner, so where runs coincide (before a fix acts)
+        // the earlier run still shows as an outline instead of vanishing.
+        line: { color: colour, dash, width: byRunColour ? Math.max(1.5, 4.5 - 1.5 * runIndex) : 2.5 },
         hovertemplate: `${name}<br>%{x:.2f} s: %{y:.1%} (%{customdata[0]} of %{customdata[1]} hot pages)<extra></extra>`,
       } as Data);
     });
   });
 
   return new Figure(data, {
-    title: { text: title },
-    font: { family: FONT_FAMILY, size: 13 },
-    width: 1000,
-    height: 460,
-    margin: { l: 80, r: 20, t: 60, b: 60 },
-    xaxis: { title: { text: "time (s)" }, zeroline: false },
+    ...timeLayout(title, 460),
     // A fixed 0..100% axis: runs and figures compare at a glance, and "all hot pages are fast" is the top.
     yaxis: { title: { text: "hot pages on the fast tier (%)" }, range: [0, 1.04], tickformat: ".0%", zeroline: false },
-    showlegend: true,
-    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top" },
     annotations: data.length === 0 ? [{ text: "no hot pages in the selected processes and regions", showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 }] : [],
-  });
+  } as Partial<Layout>);
 }
 
 function share(c: { fast: number; total: number } | undefined): number | null {

@@ -12,8 +12,8 @@ import type { Data, Layout } from "plotly.js-dist-min";
 import { UsageError } from "../core/errors.js";
 import { Figure } from "./figure.js";
 import { rowsOf } from "./columns.js";
-import { FONT_FAMILY, SERIES_COLORS } from "./palette.js";
-import { axisNames, panelCaption, panelDomains } from "./panels.js";
+import { SERIES_COLORS } from "./palette.js";
+import { axisNames, panelCaption, panelDomains, timeLayout } from "./panels.js";
 import { distinct, labelledRuns, nameList, seriesName, titleOption, type RunsInput } from "./runs.js";
 
 /**
@@ -107,15 +107,9 @@ export function counterTimeline(runs: RunsInput<CounterSource>, counters: string
   });
   const height = Math.max(320, 110 + 190 * wanted.length);
   return new Figure(data, {
-    title: { text: title },
-    font: { family: FONT_FAMILY, size: 13 },
-    width: 1000,
-    height,
-    margin: { l: 90, r: 20, t: 70, b: 60 },
-    xaxis: { title: { text: "time (s)" }, zeroline: false, anchor: axisNames("y", wanted.length - 1).ref },
+    ...timeLayout(title, height, axisNames("y", wanted.length - 1).ref),
     ...layout,
     showlegend: list.length > 1 || list[0]!.label !== null,
-    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top" },
     annotations: captions,
   } as Partial<Layout>);
 }

@@ -1,7 +1,9 @@
 /**
  * Small multiples: the domains of panels laid side by side or one above the other, and the
- * bold caption above each, so every multi-panel figure spaces and labels its panels alike.
+ * bold caption above each, and the layout over-time figures share, so every such figure spaces
+ * and labels its panels, time axis and legend alike.
  */
+import { FONT_FAMILY } from "./palette.js";
 
 /**
  * The [start, end] paper domains of `count` equal panels separated by `gap`, from 0 to 1.
@@ -43,5 +45,26 @@ export function panelCaption(text: string, xDomain: readonly [number, number], y
     y: yDomain[1],
     xanchor: "center",
     yanchor: "bottom",
+  };
+}
+
+/**
+ * The layout every over-time figure shares: title, font, 1000 px wide, a time axis (anchored to
+ * the bottom panel's y axis `xAnchor` when there are panels) and the legend outside the plot on
+ * the right, where many series do not cover the lines. Figures add their y axes.
+ *
+ * @example
+ * { ...timeLayout("Hot pages on the fast tier", 460), yaxis: { title: { text: "%" } } }
+ */
+export function timeLayout(title: string, height: number, xAnchor?: string): Record<string, unknown> {
+  return {
+    title: { text: title },
+    font: { family: FONT_FAMILY, size: 13 },
+    width: 1000,
+    height,
+    margin: { l: 90, r: 20, t: 70, b: 60 },
+    xaxis: { title: { text: "time (s)" }, zeroline: false, ...(xAnchor ? { anchor: xAnchor } : {}) },
+    showlegend: true,
+    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top", tracegroupgap: 24 },
   };
 }

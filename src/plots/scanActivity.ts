@@ -8,8 +8,8 @@ import type { ColumnTable } from "arquero";
 import type { Data, Layout } from "plotly.js-dist-min";
 import { Figure } from "./figure.js";
 import { requireColumns, rowsOf } from "./columns.js";
-import { FONT_FAMILY, kindColor, SERIES_COLORS } from "./palette.js";
-import { axisNames, panelCaption, panelDomains } from "./panels.js";
+import { kindColor, SERIES_COLORS } from "./palette.js";
+import { axisNames, panelCaption, panelDomains, timeLayout } from "./panels.js";
 import { titleOption } from "./runs.js";
 import { UsageError } from "../core/errors.js";
 
@@ -93,15 +93,8 @@ export function scanActivity(run: ScanActivitySource, options: ScanActivityOptio
     });
   });
   return new Figure(data, {
-    title: { text: title },
-    font: { family: FONT_FAMILY, size: 13 },
-    width: 1000,
-    height: 560,
-    margin: { l: 90, r: 20, t: 70, b: 60 },
-    xaxis: { title: { text: "time (s)" }, zeroline: false, anchor: "y2" },
+    ...timeLayout(title, 560, "y2"),
     ...layout,
-    showlegend: true,
-    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top", tracegroupgap: 24 },
     annotations,
   } as Partial<Layout>);
 }

@@ -41,6 +41,8 @@ describe("plots.convergence", () => {
     expect(t[0]!.line.color).toBe(t[1]!.line.color);
     expect(t[0]!.line.color).not.toBe(t[2]!.line.color);
     expect([t[0]!.line.dash, t[1]!.line.dash]).toEqual(["solid", "dash"]);
+    // The later run is drawn on top, thinner: where runs coincide the earlier one still shows.
+    expect((t[0]!.line as unknown as { width: number }).width).toBeGreaterThan((t[2]!.line as unknown as { width: number }).width);
     expect(fig.layout.legend).toMatchObject({ x: 1.02, xanchor: "left" }); // outside the plot area
   });
 
