@@ -5,7 +5,12 @@
 import type { ColumnTable } from "arquero";
 import { rowsOf } from "./columns.js";
 
-/** The occupancy columns the hot-page share is computed from. */
+/**
+ * The occupancy columns the hot-page share is computed from.
+ *
+ * @example
+ * requireColumns(run.occupancy, HOT_SHARE_COLUMNS, "convergence(runs)", "simulate(...).occupancy");
+ */
 export const HOT_SHARE_COLUMNS: readonly string[] = ["time_s", "toptier", "kind", "process", "region", "hot", "pages"];
 
 /**
@@ -19,7 +24,12 @@ export interface HotCount {
   readonly total: number;
 }
 
-/** One occupancy row as this file reads it. */
+/**
+ * One occupancy row as this file reads it.
+ *
+ * @example
+ * { time_s: 1, toptier: true, kind: "shmem", process: "cachelib", region: "cache", hot: true, pages: 300 }
+ */
 export interface HotRow {
   readonly time_s: number;
   readonly toptier: boolean | null;

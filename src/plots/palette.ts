@@ -41,5 +41,10 @@ export function shade(hex: string, amount: number): string {
   return `#${mix(m[1]!)}${mix(m[2]!)}${mix(m[3]!)}`;
 }
 
-/** Line dashes that tell series of one colour apart (e.g. the processes of one run). */
+/**
+ * Line dashes that tell series of one colour apart (e.g. the processes of one run).
+ *
+ * @example
+ * line: { color: SERIES_COLORS[run], dash: SERIES_DASHES[process] }
+ */
 export const SERIES_DASHES: readonly string[] = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"];
