@@ -236,7 +236,9 @@ export type { ResolvedScenario } from "./sim/validateScenario.js";
 // --- plots ---
 export { plots, Figure, closeRenderer } from "./plots/index.js";
 export type { Plots, FigureJSON, ImageOptions, LoadedLatencyOptions, TopologyDiagramOptions } from "./plots/index.js";
-export type { BandwidthVsWeightOptions, WeightPoint, OperatingPointsOptions, TrafficSplitOptions, TierOccupancyOptions, OccupancySource } from "./plots/index.js";
+export type { BandwidthVsWeightOptions, WeightPoint, OperatingPointsOptions, TrafficSplitOptions, TierOccupancyOptions, TierOccupancyBy, OccupancySource } from "./plots/index.js";
+export type { ConvergenceOptions, ConvergenceSource, CounterTimelineOptions, CounterSource, CompareRunsOptions, CompareSource, RunMetrics } from "./plots/index.js";
+export type { ScanActivityOptions, ScanActivitySource, RunsInput } from "./plots/index.js";
 
 /** The tiersim version; every result records it. */
 export const VERSION: string = "0.1.0";

@@ -8,6 +8,10 @@ import { bandwidthVsWeight } from "./bandwidthVsWeight.js";
 import { operatingPoints } from "./operatingPoints.js";
 import { trafficSplit } from "./trafficSplit.js";
 import { tierOccupancy } from "./tierOccupancy.js";
+import { convergence } from "./convergence.js";
+import { counterTimeline } from "./counterTimeline.js";
+import { compareRuns } from "./compareRuns.js";
+import { scanActivity } from "./scanActivity.js";
 
 /** Every figure builder; each is a pure function from tables to a {@link Figure}. */
 export interface Plots {
@@ -23,6 +27,14 @@ export interface Plots {
   readonly trafficSplit: typeof trafficSplit;
   /** Bytes per node/tier over time as stacked areas, from a `simulate()` result. */
   readonly tierOccupancy: typeof tierOccupancy;
+  /** Share of each process's hot pages on the fast tier over time, runs overlaid, from `run.occupancy`. */
+  readonly convergence: typeof convergence;
+  /** /proc/vmstat counters over time (cumulative or per second), one panel per counter, from `run.vmstat`. */
+  readonly counterTimeline: typeof counterTimeline;
+  /** Runs side by side: throughput, hot pages on the fast tier, pages promoted/demoted, kernel CPU time. */
+  readonly compareRuns: typeof compareRuns;
+  /** Scan period per task and promotion threshold per node over time, from `run.tasks` and `run.nodes`. */
+  readonly scanActivity: typeof scanActivity;
 }
 
 /**
@@ -32,7 +44,18 @@ export interface Plots {
  * plots.topologyDiagram(nodesTable(presets.sprCxl()), linksTable(presets.sprCxl())).show();
  * await plots.loadedLatency(latencyCurvesTable(spec)).savePNG("latency.png");
  */
-export const plots: Plots = Object.freeze({ loadedLatency, topologyDiagram, bandwidthVsWeight, operatingPoints, trafficSplit, tierOccupancy });
+export const plots: Plots = Object.freeze({
+  loadedLatency,
+  topologyDiagram,
+  bandwidthVsWeight,
+  operatingPoints,
+  trafficSplit,
+  tierOccupancy,
+  convergence,
+  counterTimeline,
+  compareRuns,
+  scanActivity,
+});
 
 export { Figure } from "./figure.js";
 export type { FigureJSON } from "./figure.js";
@@ -43,4 +66,9 @@ export type { TopologyDiagramOptions } from "./topologyDiagram.js";
 export type { BandwidthVsWeightOptions, WeightPoint } from "./bandwidthVsWeight.js";
 export type { OperatingPointsOptions } from "./operatingPoints.js";
 export type { TrafficSplitOptions } from "./trafficSplit.js";
-export type { TierOccupancyOptions, OccupancySource } from "./tierOccupancy.js";
+export type { TierOccupancyOptions, TierOccupancyBy, OccupancySource } from "./tierOccupancy.js";
+export type { ConvergenceOptions, ConvergenceSource } from "./convergence.js";
+export type { CounterTimelineOptions, CounterSource } from "./counterTimeline.js";
+export type { CompareRunsOptions, CompareSource, RunMetrics } from "./compareRuns.js";
+export type { ScanActivityOptions, ScanActivitySource } from "./scanActivity.js";
+export type { RunsInput } from "./runs.js";

@@ -25,3 +25,26 @@ export const SERIES_COLORS: readonly string[] = [
 
 /** The font every figure uses; DejaVu Sans is what Debian's headless chromium has. */
 export const FONT_FAMILY = "DejaVu Sans, Open Sans, Arial, sans-serif";
+
+/**
+ * A lighter version of a `#rrggbb` colour: `amount` 0 keeps it, 1 gives white. Layers that
+ * split one node (by kind, hot/cold) keep the node's hue and differ in lightness.
+ *
+ * @example
+ * shade("#1f5fa8", 0.5) // "#8fafd4"
+ */
+export function shade(hex: string, amount: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return hex;
+  const t = Math.min(1, Math.max(0, amount));
+  const mix = (c: string) => Math.round(parseInt(c, 16) + (255 - parseInt(c, 16)) * t).toString(16).padStart(2, "0");
+  return `#${mix(m[1]!)}${mix(m[2]!)}${mix(m[3]!)}`;
+}
+
+/**
+ * Line dashes that tell series of one colour apart (e.g. the processes of one run).
+ *
+ * @example
+ * line: { color: SERIES_COLORS[run], dash: SERIES_DASHES[process] }
+ */
+export const SERIES_DASHES: readonly string[] = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"];

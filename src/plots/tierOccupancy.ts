@@ -6,7 +6,7 @@ import type { Data } from "plotly.js-dist-min";
 import { UsageError } from "../core/errors.js";
 import { Figure } from "./figure.js";
 import { requireColumns, rowsOf } from "./columns.js";
-import { FONT_FAMILY, kindColor, SERIES_COLORS } from "./palette.js";
+import { FONT_FAMILY, kindColor, SERIES_COLORS, shade } from "./palette.js";
 
 /**
  * The parts of a run the figure reads: a SimulationResult fits.
@@ -27,10 +27,25 @@ export interface OccupancySource {
  * { by: "region", title: "Where each array lives" }
  */
 export interface TierOccupancyOptions {
-  /** Stack by node (default), or by region ("process/region") or by region kind (anon, shmem, file). */
-  readonly by?: "node" | "region" | "kind";
+  /**
+   * Stack by node (default), by region ("process/region"), by region kind (anon, shmem, file),
+   * by node and kind ("node+kind": where the shmem sits), or by node and hot/cold ("hot": where
+   * the hot set sits; needs the occupancy's `hot` column). Split layers keep their node's hue.
+   */
+  readonly by?: TierOccupancyBy;
   readonly title?: string;
 }
+
+/**
+ * The layerings of {@link tierOccupancy}.
+ *
+ * @example
+ * const by: TierOccupancyBy = "node+kind";
+ */
+export type TierOccupancyBy = "node" | "region" | "kind" | "node+kind" | "hot";
+
+const BY_VALUES: readonly TierOccupancyBy[] = ["node", "region", "kind", "node+kind", "hot"];
+const REGION_KINDS: readonly string[] = ["anon", "shmem", "file"];
 
 interface OccRow {
   time_s: number;
@@ -40,37 +55,38 @@ interface OccRow {
   process: string;
   region: string;
   bytes: number;
+  hot?: boolean | null;
 }
 
 /**
  * Stacked area of bytes over time, one layer per node (labelled with its memory kind and tier),
- * per region or per region kind. Takes a `simulate()` result (or `{ occupancy }`).
+ * per region, per region kind, per node and kind, or per node and hot/cold. Takes a
+ * `simulate()` result (or `{ occupancy }`).
  *
  * @example
  * plots.tierOccupancy(run).show();
+ * plots.tierOccupancy(run, { by: "hot" }).show(); // is the hot set on DRAM or on CXL?
  */
 export function tierOccupancy(run: OccupancySource, options: TierOccupancyOptions = {}): Figure {
   if (run === null || typeof run !== "object" || !("occupancy" in run)) {
     throw new UsageError({ what: "tierOccupancy(run)", value: run, rule: "takes a simulate() result (or { occupancy })", fix: "pass the run: plots.tierOccupancy(run)" });
   }
-  requireColumns(run.occupancy, ["time_s", "node", "tier", "kind", "process", "region", "bytes"], "tierOccupancy(run.occupancy)", "simulate(...).occupancy");
   const by = options.by ?? "node";
+  if (!BY_VALUES.includes(by)) {
+    throw new UsageError({ what: "tierOccupancy options.by", value: by, rule: `must be one of ${BY_VALUES.join(", ")}`, fix: 'write e.g. { by: "node+kind" }' });
+  }
+  const columns = ["time_s", "node", "tier", "kind", "process", "region", "bytes", ...(by === "hot" ? ["hot"] : [])];
+  requireColumns(run.occupancy, columns, "tierOccupancy(run.occupancy)", "simulate(...).occupancy");
   const memKind = new Map<number, string>();
   if (run.nodes && run.nodes.columnNames().includes("kind")) for (const r of rowsOf<{ node: number; kind: string }>(run.nodes)) memKind.set(r.node, r.kind);
   const rows = rowsOf<OccRow>(run.occupancy);
   const times = [...new Set(rows.map((r) => r.time_s))].sort((a, b) => a - b);
   const layers = new Map<string, { label: string; color: string; bytes: Map<number, number>; order: number }>();
   for (const r of rows) {
-    const key = by === "node" ? `n${r.node}` : by === "kind" ? r.kind : `${r.process}/${r.region}`;
-    let layer = layers.get(key);
-    if (!layer) {
-      const kind = memKind.get(r.node) ?? null;
-      const label = by === "node" ? `node ${r.node}${kind ? ` ${kind}` : ""}${r.tier === null ? "" : ` (memory_tier${r.tier})`}` : key;
-      const color = by === "node" && kind ? kindColor(kind).line : SERIES_COLORS[layers.size % SERIES_COLORS.length]!;
-      layer = { label, color, bytes: new Map(), order: by === "node" ? r.node : layers.size };
-      layers.set(key, layer);
-    }
-    layer.bytes.set(r.time_s, (layer.bytes.get(r.time_s) ?? 0) + r.bytes);
+    const layer = layerOf(r, by, memKind.get(r.node) ?? null, layers.size);
+    const existing = layers.get(layer.key) ?? { ...layer, bytes: new Map<number, number>() };
+    layers.set(layer.key, existing);
+    existing.bytes.set(r.time_s, (existing.bytes.get(r.time_s) ?? 0) + r.bytes);
   }
   const gib = 2 ** 30;
   const data: Data[] = [...layers.values()]
@@ -103,4 +119,29 @@ export function tierOccupancy(run: OccupancySource, options: TierOccupancyOption
     legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top", traceorder: "reversed" },
     annotations: rows.length === 0 ? [{ text: "no pages allocated", showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5 }] : [],
   });
+}
+
+function nodeLabel(r: OccRow, kind: string | null): string {
+  return `node ${r.node}${kind ? ` ${kind}` : ""}${r.tier === null ? "" : ` (memory_tier${r.tier})`}`;
+}
+
+/** The layer a row belongs to: its key, legend label, colour and stacking order. */
+function layerOf(r: OccRow, by: TierOccupancyBy, memKind: string | null, index: number): { key: string; label: string; color: string; order: number } {
+  const nodeColor = memKind ? kindColor(memKind).line : SERIES_COLORS[r.node % SERIES_COLORS.length]!;
+  switch (by) {
+    case "node":
+      return { key: `n${r.node}`, label: nodeLabel(r, memKind), color: memKind ? nodeColor : SERIES_COLORS[index % SERIES_COLORS.length]!, order: r.node };
+    case "node+kind": {
+      const k = Math.max(0, REGION_KINDS.indexOf(r.kind));
+      return { key: `n${r.node}/${r.kind}`, label: `${nodeLabel(r, memKind)} ${r.kind}`, color: shade(nodeColor, 0.3 * k), order: r.node * 10 + k };
+    }
+    case "hot": {
+      const hot = r.hot === true;
+      return { key: `n${r.node}/${hot}`, label: `${nodeLabel(r, memKind)} ${hot ? "hot" : "cold"}`, color: hot ? nodeColor : shade(nodeColor, 0.55), order: r.node * 10 + (hot ? 0 : 1) };
+    }
+    case "kind":
+      return { key: r.kind, label: r.kind, color: SERIES_COLORS[index % SERIES_COLORS.length]!, order: index };
+    default:
+      return { key: `${r.process}/${r.region}`, label: `${r.process}/${r.region}`, color: SERIES_COLORS[index % SERIES_COLORS.length]!, order: index };
+  }
 }
