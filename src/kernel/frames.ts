@@ -49,6 +49,15 @@ export class FrameTable {
   readonly #counts: Float64Array[] = COUNTED_FLAGS.map(() => new Float64Array(1024));
   #nfree = 0;
   #used = 0;
+  /** Columns zeroed when their frame is freed (state that must not leak to the id's next user). */
+  readonly #clearOnFree: string[] = [];
+  /**
+   * Reverse map (rmap): the page-table array each frame was allocated into and its index there,
+   * written by allocRun/allocNodes at O(1) per page. Arrays are held weakly: an object that is
+   * gone does not pin its page table. Readers must check `pages[slot] === f` (owner()).
+   */
+  readonly #ownerIds: WeakMap<Int32Array, number> = new WeakMap();
+  readonly #owners: (WeakRef<Int32Array> | undefined)[] = [undefined];
 
   #count(flags: number, node: number, n: number): void {
     for (let i = 0; i < COUNTED_FLAGS.length; i++) if (flags & COUNTED_FLAGS[i]!) this.#counts[i]![node]! += n;
@@ -117,13 +126,61 @@ export class FrameTable {
    * const scanTime = frames.column("scanTime", Float64Array);
    * scanTime[f] = nowNs;
    */
-  column<T extends FrameColumn>(name: string, ctor: new (n: number) => T): T {
+  column<T extends FrameColumn>(name: string, ctor: new (n: number) => T, opts: { clearOnFree?: boolean } = {}): T {
     let col = this.#extra.get(name);
     if (!col) {
       col = new ctor(this.node.length);
       this.#extra.set(name, col);
+      if (opts.clearOnFree) this.#clearOnFree.push(name);
     }
     return col as T;
+  }
+
+  /**
+   * Whether a subsystem registered a column (read optional state, e.g. a pin count, without
+   * creating it).
+   *
+   * @example
+   * frames.hasColumn("numab.pin") // false until NUMA balancing registers it
+   */
+  hasColumn(name: string): boolean {
+    return this.#extra.has(name);
+  }
+
+  #ownerId(dst: Int32Array): number {
+    let id = this.#ownerIds.get(dst);
+    if (id === undefined) {
+      id = this.#owners.length;
+      this.#owners.push(new WeakRef(dst));
+      this.#ownerIds.set(dst, id);
+    }
+    return id;
+  }
+
+  #setOwner(dst: Int32Array, at: number, count: number): void {
+    const id = this.#ownerId(dst);
+    const owner = this.column("rmap.owner", Int32Array);
+    const slot = this.column("rmap.slot", Int32Array);
+    for (let i = 0; i < count; i++) {
+      const f = dst[at + i]!;
+      owner[f] = id;
+      slot[f] = at + i;
+    }
+  }
+
+  /**
+   * The page-table slot that maps frame `f`, from the reverse map: the array (an object's
+   * `pages`) and the index in it, or null when the frame was not allocated into a page table
+   * (frames.alloc) or that slot no longer holds it (the page was COW-copied, the object freed).
+   *
+   * @example
+   * const o = frames.owner(f); if (o) o.pages[o.slot] = NO_PAGE;
+   */
+  owner(f: number): { pages: Int32Array; slot: number } | null {
+    if (!this.#extra.has("rmap.owner")) return null;
+    const pages = this.#owners[this.column("rmap.owner", Int32Array)[f]!]?.deref();
+    const slot = this.column("rmap.slot", Int32Array)[f]!;
+    return pages && pages[slot] === f ? { pages, slot } : null;
   }
 
   /**
@@ -176,6 +233,7 @@ export class FrameTable {
     }
     this.#used += count;
     this.#count(flags, node, count);
+    this.#setOwner(dst, at, count);
   }
 
   /**
@@ -209,6 +267,7 @@ export class FrameTable {
     const per = new Float64Array(1024);
     for (let j = 0; j < count; j++) per[nodes[j]!]!++;
     per.forEach((n, node) => n && this.#count(flags, node, n));
+    this.#setOwner(dst, at, count);
   }
 
   /**
@@ -222,6 +281,7 @@ export class FrameTable {
     this.node[f] = 0;
     this.mapcount[f] = 0;
     this.flags[f] = 0;
+    for (const name of this.#clearOnFree) this.#extra.get(name)![f] = 0;
     if (this.#nfree === this.#free.length) {
       const bigger = new Int32Array(this.#free.length * 2);
       bigger.set(this.#free);

@@ -10,6 +10,11 @@ import type { Policy } from "../policy/types.js";
 export const NO_PAGE = 0;
 /** A slot mapping the shared zero page (read fault on untouched private anonymous memory). */
 export const ZERO_PAGE = -1;
+/**
+ * A slot whose page was swapped out by reclaim (a swap entry in the PTE): the next touch
+ * allocates a page again and counts pswpin (kernel-model.md §5.3 "swap for anon if swap exists").
+ */
+export const SWAP_PAGE = -2;
 
 /** What backs a mapping. */
 export type ObjectKind = "anon" | "shmem" | "file";
