@@ -120,7 +120,8 @@ export class FrameTable {
   /**
    * A per-frame column owned by a subsystem (NUMA-balancing scan time, last cpupid, access
    * weight...), created zeroed on first use and grown with the table. Fetch it again after
-   * allocations: growing replaces the array.
+   * allocations: growing replaces the array. With `clearOnFree`, a frame's entry is zeroed when
+   * the frame is freed, so the id's next user starts from 0.
    *
    * @example
    * const scanTime = frames.column("scanTime", Float64Array);
@@ -157,15 +158,21 @@ export class FrameTable {
     return id;
   }
 
-  #setOwner(dst: Int32Array, at: number, count: number): void {
+  /** Writes the rmap of dst[at..at+count); the last `fresh` frames are the contiguous ids from `f0`. */
+  #setOwner(dst: Int32Array, at: number, count: number, f0 = 0, fresh = 0): void {
     const id = this.#ownerId(dst);
     const owner = this.column("rmap.owner", Int32Array);
-    const slot = this.column("rmap.slot", Int32Array);
-    for (let i = 0; i < count; i++) {
+    // Stored as slot - frame id, constant over a fresh run, so a run is two fills.
+    const delta = this.column("rmap.delta", Int32Array);
+    const reused = count - fresh;
+    for (let i = 0; i < reused; i++) {
       const f = dst[at + i]!;
       owner[f] = id;
-      slot[f] = at + i;
+      delta[f] = at + i - f;
     }
+    if (fresh === 0) return;
+    owner.fill(id, f0, f0 + fresh);
+    delta.fill(at + reused - f0, f0, f0 + fresh);
   }
 
   /**
@@ -179,7 +186,7 @@ export class FrameTable {
   owner(f: number): { pages: Int32Array; slot: number } | null {
     if (!this.#extra.has("rmap.owner")) return null;
     const pages = this.#owners[this.column("rmap.owner", Int32Array)[f]!]?.deref();
-    const slot = this.column("rmap.slot", Int32Array)[f]!;
+    const slot = this.column("rmap.delta", Int32Array)[f]! + f;
     return pages && pages[slot] === f ? { pages, slot } : null;
   }
 
@@ -233,7 +240,7 @@ export class FrameTable {
     }
     this.#used += count;
     this.#count(flags, node, count);
-    this.#setOwner(dst, at, count);
+    this.#setOwner(dst, at, count, this.#top - rest, rest);
   }
 
   /**
@@ -263,11 +270,11 @@ export class FrameTable {
       this.mapcount.fill(mapcount, f0, f0 + rest);
       for (let j = 0; j < rest; j++) dst[at + i + j] = f0 + j;
     }
+    this.#setOwner(dst, at, count, this.#top - rest, rest);
     this.#used += count;
     const per = new Float64Array(1024);
     for (let j = 0; j < count; j++) per[nodes[j]!]!++;
     per.forEach((n, node) => n && this.#count(flags, node, n));
-    this.#setOwner(dst, at, count);
   }
 
   /**

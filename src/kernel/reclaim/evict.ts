@@ -12,10 +12,20 @@ import { NO_PAGE, SWAP_PAGE } from "../objects.js";
 import type { LruClock } from "./lru.js";
 import type { SwapSpace } from "./swap.js";
 
-/** Restricts a candidate's demotion targets (the demotionHonoursMempolicy what-if), or null. */
+/**
+ * Restricts a candidate's demotion targets (the demotionHonoursMempolicy what-if).
+ *
+ * @example
+ * const keepAll: TargetFilter = (_f, allowed) => allowed;
+ */
 export type TargetFilter = (f: number, allowed: readonly number[]) => readonly number[];
 
-/** The state eviction works on. */
+/**
+ * The state eviction works on.
+ *
+ * @example
+ * const ctx: EvictContext = { k, lru, rng, swap, demoted: new Float64Array(16), width: 4 };
+ */
 export interface EvictContext {
   readonly k: Kernel;
   readonly lru: LruClock;
@@ -26,7 +36,12 @@ export interface EvictContext {
   readonly width: number;
 }
 
-/** What one batch freed. */
+/**
+ * What one batch freed.
+ *
+ * @example
+ * evict(ctx, 0, cands, 32, opts) // { freed: 32, demoted: 32 }
+ */
 export interface EvictResult {
   /** Pages freed on the node (demoted + dropped + swapped out): pgsteal. */
   readonly freed: number;

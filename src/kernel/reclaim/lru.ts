@@ -31,10 +31,20 @@ import type { FrameTable } from "../frames.js";
 const ACTIVE = "reclaim.active";
 /** When reclaim last looked at the frame, ns. */
 const LOOK = "reclaim.look";
-/** A pin count registered by another subsystem (NUMA balancing / pinning); read defensively. */
+/**
+ * A pin count registered by another subsystem (NUMA balancing / pinning); read defensively.
+ *
+ * @example
+ * k.frames.column(PIN_COLUMN, Uint8Array)[f] = 1; // reclaim now skips f
+ */
 export const PIN_COLUMN = "numab.pin";
 
-/** Which LRUs a pass may take pages from (get_scan_count: anon only with swap or demotion). */
+/**
+ * Which LRUs a pass may take pages from (get_scan_count: anon only with swap or demotion).
+ *
+ * @example
+ * const scope: ScanScope = { anon: false, file: true }; // no swap, no demotion
+ */
 export interface ScanScope {
   /** Anon and shmem pages (swap-backed LRU). */
   readonly anon: boolean;
@@ -42,7 +52,12 @@ export interface ScanScope {
   readonly file: boolean;
 }
 
-/** What one call of {@link LruClock.scan} did. */
+/**
+ * What one call of {@link LruClock.scan} did.
+ *
+ * @example
+ * lru.scan(0, now, scope, out, 32, 4096) // { candidates: 32, scanned: 32, visited: 40 }
+ */
 export interface ScanResult {
   /** Candidates written to the output array. */
   readonly candidates: number;

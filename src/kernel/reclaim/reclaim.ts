@@ -29,13 +29,33 @@ import type { ScanScope } from "./lru.js";
 import { bindMaskFilter } from "./policyfilter.js";
 import { SwapSpace } from "./swap.js";
 
-/** Pages per reclaim round (SWAP_CLUSTER_MAX); also direct reclaim's nr_to_reclaim. */
+/**
+ * Pages per reclaim round (SWAP_CLUSTER_MAX); also direct reclaim's nr_to_reclaim.
+ *
+ * @example
+ * Math.ceil(deficit / SWAP_CLUSTER_MAX) * SWAP_CLUSTER_MAX // pages kswapd frees
+ */
 export const SWAP_CLUSTER_MAX = 32;
-/** Rounds per kswapd event. */
+/**
+ * Rounds per kswapd event.
+ *
+ * @example
+ * KSWAPD_ROUNDS * SWAP_CLUSTER_MAX // 256 pages at most per event
+ */
 export const KSWAPD_ROUNDS = 8;
-/** Failed balance runs after which kswapd stops trying (MAX_RECLAIM_RETRIES). */
+/**
+ * Failed balance runs after which kswapd stops trying (MAX_RECLAIM_RETRIES).
+ *
+ * @example
+ * k.reclaim.kswapdFailures[0] >= MAX_RECLAIM_RETRIES // node 0 is hopeless
+ */
 export const MAX_RECLAIM_RETRIES = 16;
-/** The shortest a kswapd event may take, ns (wakeup and lock overhead with nothing to do). */
+/**
+ * The shortest a kswapd event may take, ns (wakeup and lock overhead with nothing to do).
+ *
+ * @example
+ * KSWAPD_MIN_EVENT_NS // 1000
+ */
 export const KSWAPD_MIN_EVENT_NS = 1000;
 /** Frame ids the hand may move over per round (bounds work on a node with few pages). */
 const VISIT_PER_ROUND = SWAP_CLUSTER_MAX * 128;
