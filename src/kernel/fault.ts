@@ -7,9 +7,10 @@ import type { Policy } from "../policy/types.js";
 import { allocPages, allocThp } from "./alloc.js";
 import type { MemContext } from "./alloc.js";
 import { PG_ANON, PG_DIRTY, PG_FILE, PG_SHMEM, PG_THP } from "./frames.js";
-import { NO_PAGE, ZERO_PAGE } from "./objects.js";
+import { NO_PAGE, SWAP_PAGE, ZERO_PAGE } from "./objects.js";
 import type { MemObject } from "./objects.js";
 import type { TaskPlacement } from "./placement.js";
+import type { SwapSpace } from "./reclaim/swap.js";
 import type { Vma } from "./vma.js";
 
 export { ZERO_PAGE } from "./objects.js";
@@ -18,6 +19,8 @@ export { ZERO_PAGE } from "./objects.js";
 export interface FaultContext extends MemContext {
   /** THP sysfs state: /sys/kernel/mm/transparent_hugepage/{enabled,defrag}. */
   readonly thp: { enabled: "always" | "madvise" | "never"; defrag: "always" | "defer" | "defer+madvise" | "madvise" | "never" };
+  /** Swap space whose slots swap-ins free (absent in contexts without reclaim). */
+  readonly reclaim?: { readonly swap: SwapSpace };
 }
 
 /** The faulting task: placement state plus its task policy (§1.3 scope 3). */
@@ -79,6 +82,13 @@ function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: n
   let v = s;
   while (v < e) {
     const f = pages[v + off]!;
+    if (f === SWAP_PAGE) {
+      let w = v + 1;
+      while (w < e && pages[w + off] === SWAP_PAGE) w++;
+      swapIn(ctx, task, pol, pages, off, v, w, write);
+      v = w;
+      continue;
+    }
     if (f === NO_PAGE || (f === ZERO_PAGE && write)) {
       let w = v + 1;
       while (w < e && (pages[w + off] === NO_PAGE || (write && pages[w + off] === ZERO_PAGE))) w++;
@@ -98,6 +108,17 @@ function faultAnon(ctx: FaultContext, task: FaultTask, vma: Vma, s: number, e: n
     }
     v++;
   }
+}
+
+/**
+ * do_swap_page for the swapped-out run [v, w): a page is allocated again under the VMA/task
+ * policy (the swap-in readahead allocation), pswpin is counted and the slots are freed.
+ */
+function swapIn(ctx: FaultContext, task: FaultTask, pol: Policy | null, pages: Int32Array, off: number, v: number, w: number, write: boolean): void {
+  ctx.stats.add("pgfault", task.cpuNode, w - v);
+  allocPages(ctx, task, pol, v, w - v, { dst: pages, at: v + off, flags: PG_ANON | (write ? PG_DIRTY : 0), mapcount: 1 });
+  for (let i = v; i < w; i++) ctx.stats.add("pswpin", ctx.frames.node[pages[i + off]!]!, 1);
+  ctx.reclaim?.swap.release(w - v);
 }
 
 function allocAnonRun(ctx: FaultContext, task: FaultTask, vma: Vma, pol: Policy | null, s: number, e: number): void {
@@ -196,7 +217,13 @@ function faultPrivateFileWrite(ctx: FaultContext, task: FaultTask, vma: Vma, s: 
     }
     let w = v + 1;
     while (w < e && anon.pages[w + off]! <= 0) w++;
+    let swapped = 0;
+    for (let i = v; i < w; i++) if (anon.pages[i + off] === SWAP_PAGE) swapped++;
     ctx.stats.add("pgfault", task.cpuNode, w - v);
+    if (swapped > 0) {
+      ctx.stats.add("pswpin", task.cpuNode, swapped);
+      ctx.reclaim?.swap.release(swapped);
+    }
     allocPages(ctx, task, pol, v + fo, w - v, { dst: anon.pages, at: v + off, flags: PG_ANON | PG_DIRTY, mapcount: 1 });
     v = w;
   }

@@ -6,7 +6,7 @@
  */
 import type { Kernel } from "./kernel.js";
 import { AddressSpace } from "./mm.js";
-import { MemObject } from "./objects.js";
+import { MemObject, SWAP_PAGE } from "./objects.js";
 import { Vma } from "./vma.js";
 
 /**
@@ -26,7 +26,13 @@ export function copyMm(k: Kernel, mm: AddressSpace): AddressSpace {
       let copy = anonCopies.get(anon);
       if (!copy) {
         copy = new MemObject("anon", anon.size, 0, "", anon.pages.slice());
-        for (const f of copy.pages) if (f > 0) fr.mapcount[f]!++;
+        let swapped = 0;
+        for (const f of copy.pages) {
+          if (f > 0) fr.mapcount[f]!++;
+          else if (f === SWAP_PAGE) swapped++;
+        }
+        // copy_pte_range duplicates swap entries (swap_duplicate).
+        if (swapped > 0) k.reclaim.swap.dup(swapped);
         anonCopies.set(anon, copy);
       }
       anon = copy;

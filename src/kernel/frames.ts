@@ -57,6 +57,15 @@ export class FrameTable {
   /** Per group: pages and summed weights per node, kept up to date on every move and free. */
   readonly #groupPages: Float64Array[] = [new Float64Array(0)];
   readonly #groupWeights: Float64Array[] = [new Float64Array(0)];
+  /** Columns zeroed when their frame is freed (state that must not leak to the id's next user). */
+  readonly #clearOnFree: string[] = [];
+  /**
+   * Reverse map (rmap): the page-table array each frame was allocated into and its index there,
+   * written by allocRun/allocNodes at O(1) per page. Arrays are held weakly: an object that is
+   * gone does not pin its page table. Readers must check `pages[slot] === f` (owner()).
+   */
+  readonly #ownerIds: WeakMap<Int32Array, number> = new WeakMap();
+  readonly #owners: (WeakRef<Int32Array> | undefined)[] = [undefined];
 
   #count(flags: number, node: number, n: number): void {
     for (let i = 0; i < COUNTED_FLAGS.length; i++) if (flags & COUNTED_FLAGS[i]!) this.#counts[i]![node]! += n;
@@ -186,19 +195,74 @@ export class FrameTable {
   /**
    * A per-frame column owned by a subsystem (NUMA-balancing scan time, last cpupid, access
    * weight...), created zeroed on first use and grown with the table. Fetch it again after
-   * allocations: growing replaces the array.
+   * allocations: growing replaces the array. With `clearOnFree`, a frame's entry is zeroed when
+   * the frame is freed, so the id's next user starts from 0.
    *
    * @example
    * const scanTime = frames.column("scanTime", Float64Array);
    * scanTime[f] = nowNs;
    */
-  column<T extends FrameColumn>(name: string, ctor: new (n: number) => T): T {
+  column<T extends FrameColumn>(name: string, ctor: new (n: number) => T, opts: { clearOnFree?: boolean } = {}): T {
     let col = this.#extra.get(name);
     if (!col) {
       col = new ctor(this.node.length);
       this.#extra.set(name, col);
+      if (opts.clearOnFree) this.#clearOnFree.push(name);
     }
     return col as T;
+  }
+
+  /**
+   * Whether a subsystem registered a column (read optional state, e.g. a pin count, without
+   * creating it).
+   *
+   * @example
+   * frames.hasColumn("numab.pin") // false until NUMA balancing registers it
+   */
+  hasColumn(name: string): boolean {
+    return this.#extra.has(name);
+  }
+
+  #ownerId(dst: Int32Array): number {
+    let id = this.#ownerIds.get(dst);
+    if (id === undefined) {
+      id = this.#owners.length;
+      this.#owners.push(new WeakRef(dst));
+      this.#ownerIds.set(dst, id);
+    }
+    return id;
+  }
+
+  /** Writes the rmap of dst[at..at+count); the last `fresh` frames are the contiguous ids from `f0`. */
+  #setOwner(dst: Int32Array, at: number, count: number, f0 = 0, fresh = 0): void {
+    const id = this.#ownerId(dst);
+    const owner = this.column("rmap.owner", Int32Array);
+    // Stored as slot - frame id, constant over a fresh run, so a run is two fills.
+    const delta = this.column("rmap.delta", Int32Array);
+    const reused = count - fresh;
+    for (let i = 0; i < reused; i++) {
+      const f = dst[at + i]!;
+      owner[f] = id;
+      delta[f] = at + i - f;
+    }
+    if (fresh === 0) return;
+    owner.fill(id, f0, f0 + fresh);
+    delta.fill(at + reused - f0, f0, f0 + fresh);
+  }
+
+  /**
+   * The page-table slot that maps frame `f`, from the reverse map: the array (an object's
+   * `pages`) and the index in it, or null when the frame was not allocated into a page table
+   * (frames.alloc) or that slot no longer holds it (the page was COW-copied, the object freed).
+   *
+   * @example
+   * const o = frames.owner(f); if (o) o.pages[o.slot] = NO_PAGE;
+   */
+  owner(f: number): { pages: Int32Array; slot: number } | null {
+    if (!this.#extra.has("rmap.owner")) return null;
+    const pages = this.#owners[this.column("rmap.owner", Int32Array)[f]!]?.deref();
+    const slot = this.column("rmap.delta", Int32Array)[f]! + f;
+    return pages && pages[slot] === f ? { pages, slot } : null;
   }
 
   /**
@@ -251,6 +315,7 @@ export class FrameTable {
     }
     this.#used += count;
     this.#count(flags, node, count);
+    this.#setOwner(dst, at, count, this.#top - rest, rest);
   }
 
   /**
@@ -280,6 +345,7 @@ export class FrameTable {
       this.mapcount.fill(mapcount, f0, f0 + rest);
       for (let j = 0; j < rest; j++) dst[at + i + j] = f0 + j;
     }
+    this.#setOwner(dst, at, count, this.#top - rest, rest);
     this.#used += count;
     const per = new Float64Array(1024);
     for (let j = 0; j < count; j++) per[nodes[j]!]!++;
@@ -298,6 +364,7 @@ export class FrameTable {
     this.node[f] = 0;
     this.mapcount[f] = 0;
     this.flags[f] = 0;
+    for (const name of this.#clearOnFree) this.#extra.get(name)![f] = 0;
     if (this.#nfree === this.#free.length) {
       const bigger = new Int32Array(this.#free.length * 2);
       bigger.set(this.#free);

@@ -38,6 +38,7 @@ import { Sysfs } from "./sysfs.js";
 import { registerSysfs } from "./sysfsfiles.js";
 import type { WeightedInterleaveWeights } from "../policy/weights.js";
 import { bootWeights } from "./iwboot.js";
+import { Reclaim } from "./reclaim/reclaim.js";
 
 /** One OOM kill, as the kernel log would report it. */
 export interface OomKill {
@@ -97,6 +98,9 @@ export class Kernel implements MemContext, FaultContext {
   /** The kernel's seeded random stream (hinting-fault times, referenced bits, demotion node picks). */
   readonly random: Random;
 
+  /** kswapd, direct reclaim and demotion (reclaim/reclaim.ts); owns the buddy's reclaim hooks. */
+  readonly reclaim: Reclaim;
+
   /** How a spec becomes a KernelTopology (memory hotplug and watermark sysctls re-derive it). */
   readonly derive: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology;
 
@@ -120,6 +124,7 @@ export class Kernel implements MemContext, FaultContext {
     this.sysctl = new Sysctl({ numaBalancing, minFreeKbytes: topo.minFreeKbytes, watermarkScaleFactor: topo.knobs.watermarkScaleFactor });
     this.cpusets = new Cpusets(this);
     registerSysfs(this);
+    this.reclaim = new Reclaim(this);
     // setup_per_zone_wmarks: writing these sysctls recomputes every node's watermarks (§1.9).
     const retune = (): void => {
       const knobs = { minFreeKbytes: this.sysctl.read("vm.min_free_kbytes"), watermarkScaleFactor: this.sysctl.read("vm.watermark_scale_factor") };

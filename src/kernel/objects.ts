@@ -10,6 +10,14 @@ import type { Policy } from "../policy/types.js";
 export const NO_PAGE = 0;
 /** A slot mapping the shared zero page (read fault on untouched private anonymous memory). */
 export const ZERO_PAGE = -1;
+/**
+ * A slot whose page was swapped out by reclaim (a swap entry in the PTE): the next touch
+ * allocates a page again and counts pswpin (kernel-model.md §5.3 "swap for anon if swap exists").
+ *
+ * @example
+ * vma.frame(0) === SWAP_PAGE // page 0 is in swap
+ */
+export const SWAP_PAGE = -2;
 
 /** What backs a mapping. */
 export type ObjectKind = "anon" | "shmem" | "file";

@@ -1,0 +1,144 @@
+/**
+ * shrink_folio_list for a batch of eviction candidates of one node (kernel-model.md §5.3):
+ * demote them to a lower tier when demotion is possible, else drop clean page cache and swap
+ * anon pages out when swap has room; what neither frees is activated (activate_locked).
+ */
+import type { Random } from "../../core/random.js";
+import { nextDemotionNode } from "../../topology/demotion.js";
+import type { AllocRequest } from "../allocator.js";
+import { PG_ANON, PG_DIRTY, PG_FILE, PG_SHMEM } from "../frames.js";
+import type { Kernel } from "../kernel.js";
+import { NO_PAGE, SWAP_PAGE } from "../objects.js";
+import type { LruClock } from "./lru.js";
+import type { SwapSpace } from "./swap.js";
+
+/**
+ * Restricts a candidate's demotion targets (the demotionHonoursMempolicy what-if).
+ *
+ * @example
+ * const keepAll: TargetFilter = (_f, allowed) => allowed;
+ */
+export type TargetFilter = (f: number, allowed: readonly number[]) => readonly number[];
+
+/**
+ * The state eviction works on.
+ *
+ * @example
+ * const ctx: EvictContext = { k, lru, rng, swap, demoted: new Float64Array(16), width: 4 };
+ */
+export interface EvictContext {
+  readonly k: Kernel;
+  readonly lru: LruClock;
+  readonly rng: Random;
+  readonly swap: SwapSpace;
+  /** Pages demoted per (from, to): index from * width + to. */
+  readonly demoted: Float64Array;
+  readonly width: number;
+}
+
+/**
+ * What one batch freed.
+ *
+ * @example
+ * evict(ctx, 0, cands, 32, opts) // { freed: 32, demoted: 32 }
+ */
+export interface EvictResult {
+  /** Pages freed on the node (demoted + dropped + swapped out): pgsteal. */
+  readonly freed: number;
+  /** Of those, pages demoted (pgdemote_*, charged as migrations). */
+  readonly demoted: number;
+}
+
+/**
+ * Evicts `count` candidates `cands[0..count)` of `node`. `demote` says whether demotion is
+ * possible for this pass (§5.3 can_demote: demotion_enabled and a non-empty lower-tier mask);
+ * `direct` selects the *_direct counters; `filter` (what-if only) narrows each page's targets.
+ *
+ * @example
+ * evict(ctx, 0, cands, 32, { demote: true, direct: false, filter: null }) // { freed: 32, demoted: 32 }
+ */
+export function evict(ctx: EvictContext, node: number, cands: Int32Array, count: number, opts: { demote: boolean; direct: boolean; filter: TargetFilter | null }): EvictResult {
+  const k = ctx.k;
+  let rest: number[] = Array.from(cands.subarray(0, count));
+  let demoted = 0;
+  if (opts.demote) {
+    const lower = k.topo.lowerTierNodes(node);
+    // Mainline: one target set for the whole list (demotion ignores mempolicy and task cpusets, §5.3).
+    const groups = new Map<string, { allowed: readonly number[]; frames: number[] }>();
+    for (const f of rest) {
+      const allowed = opts.filter ? opts.filter(f, lower) : lower;
+      const key = allowed.join(",");
+      const g = groups.get(key);
+      if (g) g.frames.push(f);
+      else groups.set(key, { allowed, frames: [f] });
+    }
+    rest = [];
+    for (const g of groups.values()) {
+      const failed = demoteList(ctx, node, g.allowed, g.frames);
+      demoted += g.frames.length - failed.length;
+      for (const f of failed) rest.push(f);
+    }
+    if (demoted > 0) k.stats.add(opts.direct ? "pgdemote_direct" : "pgdemote_kswapd", node, demoted);
+  }
+  // Folios that were not demoted go through normal reclaim with demotion off (§5.3).
+  let dropped = 0;
+  let swapped = 0;
+  const fr = k.frames;
+  for (const f of rest) {
+    const fl = fr.flags[f]!;
+    const owner = fr.owner(f);
+    if (fl & PG_FILE && fr.mapcount[f] === 0 && owner) {
+      if (fl & PG_DIRTY) {
+        // pageout(): kswapd starts writeback; the page stays inactive and is dropped clean
+        // when the hand comes back. Direct reclaim does not write file pages.
+        if (!opts.direct) fr.flags[f] = fl & ~PG_DIRTY;
+        continue;
+      }
+      owner.pages[owner.slot] = NO_PAGE;
+      k.access.clear(f);
+      fr.release(f);
+      dropped++;
+      continue;
+    }
+    if (fl & PG_ANON && !(fl & PG_SHMEM) && fr.mapcount[f] === 1 && owner && ctx.swap.take()) {
+      owner.pages[owner.slot] = SWAP_PAGE;
+      k.access.clear(f);
+      fr.release(f);
+      swapped++;
+      continue;
+    }
+    ctx.lru.activate(f);
+  }
+  if (swapped > 0) k.stats.add("pswpout", node, swapped);
+  if (dropped + swapped > 0) k.buddy.release(node, dropped + swapped);
+  const freed = demoted + dropped + swapped;
+  if (freed > 0) k.stats.add(opts.direct ? "pgsteal_direct" : "pgsteal_kswapd", node, freed);
+  return { freed, demoted };
+}
+
+/**
+ * demote_folio_list: target = next_demotion_node(node, allowed); each destination page is
+ * allocated on the target with __GFP_THISNODE and no reclaim (kswapd of the target may be
+ * woken), else anywhere in `allowed` in the target's zonelist order. Returns the frames that
+ * could not be demoted.
+ */
+function demoteList(ctx: EvictContext, node: number, allowed: readonly number[], frames: readonly number[]): number[] {
+  const k = ctx.k;
+  if (allowed.length === 0) return [...frames];
+  const target = nextDemotionNode(k.topo, node, allowed, ctx.rng);
+  if (target === null) return [...frames];
+  const base: AllocRequest = { start: target, mask: null, mems: null, order: 0, cpuNode: node, kswapd: true, directReclaim: false };
+  const runs = [...k.buddy.allocate({ ...base, thisNode: true }, frames.length).runs];
+  const got = runs.reduce((s, r) => s + r[1], 0);
+  if (got < frames.length) runs.push(...k.buddy.allocate({ ...base, mask: allowed }, frames.length - got).runs);
+  let i = 0;
+  for (const [dest, n] of runs) {
+    for (let j = 0; j < n; j++) k.frames.setNode(frames[i++]!, dest);
+    k.stats.add("pgmigrate_success", dest, n);
+    k.costs.migrated(node, dest, n);
+    ctx.demoted[node * ctx.width + dest]! += n;
+  }
+  if (i > 0) k.buddy.release(node, i);
+  if (i < frames.length) k.stats.add("pgmigrate_fail", node, frames.length - i);
+  return frames.slice(i);
+}
