@@ -10,10 +10,12 @@ import { MigrationBatch } from "../migrate.js";
 import type { Process } from "../process.js";
 import { ilxOf } from "../syscalls/mbind.js";
 import type { Vma } from "../vma.js";
-import { numabColumns } from "./columns.js";
 import type { NumabColumns } from "./columns.js";
 import { NUMAB_TIERING } from "./knobs.js";
 import { mpolMisplaced } from "./misplaced.js";
+import type { MisplacedInput } from "./misplaced.js";
+import type { PreferredManyRule } from "../behaviours.js";
+import type { Policy } from "../../policy/types.js";
 import type { NumaBalancing } from "./numab.js";
 import { adjustThreshold, rateLimited } from "./promotion.js";
 import { markPid } from "./state.js";
@@ -27,7 +29,7 @@ import { taskNumaFault } from "./taskstats.js";
  */
 export function hintFault(nb: NumaBalancing, f: number, token: number): void {
   const k = nb.kernel;
-  const c = numabColumns(k.frames);
+  const c = nb.columns();
   if (c.token[f] !== token) return; // freed, reused or re-marked since
   c.token[f] = 0; // the PTE's permissions are restored whatever happens next
   const owner = k.process(c.markPid[f]!);
@@ -57,21 +59,68 @@ export function hintFault(nb: NumaBalancing, f: number, token: number): void {
   const cpupidValid = c.lastCpu[f]! > 0;
   const lastPidForStats = (tiering && !k.topo.isToptier(cur)) || !cpupidValid ? 0 : c.lastPid[f]!;
   const pol = effectivePolicy(v, vpn, T.policy).policy;
-  const target = mpolMisplaced(pol, {
-    cur,
-    cpuNode: cn,
-    ilx: ilxOf(v, vpn),
-    zonelist: k.topo.zonelist(cn),
-    preferredManyRule: k.behaviours.preferredManyRule,
-    weightOf: (n) => k.weightOf(n, pol),
-    shouldMigrate: () => shouldNumaMigrate(nb, T, f, cur, nr, tiering, c),
-  });
+  // One reusable argument object per kernel: no closure is created per fault.
+  const m = misplacedArgs(nb);
+  m.cur = cur;
+  m.cpuNode = cn;
+  m.ilx = ilxOf(v, vpn);
+  m.zonelist = k.topo.zonelist(cn);
+  m.preferredManyRule = k.behaviours.preferredManyRule;
+  m.pol = pol;
+  m.T = T;
+  m.f = f;
+  m.nr = nr;
+  m.tiering = tiering;
+  m.c = c;
+  const target = mpolMisplaced(pol, m);
   if (target < 0) {
     taskNumaFault(nb, T, t, lastPidForStats, cpupidValid, cur, nr, { local, migrated: false, migrateFailed: false });
     return;
   }
   const ok = migrateMisplaced(nb, T, v, vpn, f, cur, target, nr, tiering, c);
   taskNumaFault(nb, T, t, lastPidForStats, cpupidValid, ok ? target : cur, nr, { local, migrated: ok, migrateFailed: !ok });
+}
+
+/** The mutable mpol_misplaced arguments of one kernel, with the fault the callbacks need. */
+interface MisplacedArgs extends MisplacedInput {
+  cur: number;
+  cpuNode: number;
+  ilx: number;
+  zonelist: readonly number[];
+  preferredManyRule: PreferredManyRule;
+  pol: Policy | null;
+  T: Process;
+  f: number;
+  nr: number;
+  tiering: boolean;
+  c: NumabColumns;
+}
+
+const ARGS: WeakMap<NumaBalancing, MisplacedArgs> = new WeakMap();
+
+function misplacedArgs(nb: NumaBalancing): MisplacedArgs {
+  let m = ARGS.get(nb);
+  if (!m) {
+    const k = nb.kernel;
+    const a: MisplacedArgs = {
+      cur: 0,
+      cpuNode: 0,
+      ilx: 0,
+      zonelist: [],
+      preferredManyRule: "merged",
+      pol: null,
+      T: null as unknown as Process,
+      f: 0,
+      nr: 1,
+      tiering: false,
+      c: nb.columns(),
+      weightOf: (n) => k.weightOf(n, a.pol),
+      shouldMigrate: () => shouldNumaMigrate(nb, a.T, a.f, a.cur, a.nr, a.tiering, a.c),
+    };
+    m = a;
+    ARGS.set(nb, m);
+  }
+  return m;
 }
 
 /** should_numa_migrate_memory (§4.7), including the tiering branch (§5.4 steps 1-4). */
@@ -88,7 +137,7 @@ function shouldNumaMigrate(nb: NumaBalancing, T: Process, f: number, src: number
       return true;
     }
     const hot = nb.knobs.values.hot_threshold_ms;
-    const rateLimitPages = k.sysctl.read("kernel.numa_balancing_promote_rate_limit_MBps") * 256;
+    const rateLimitPages = nb.rateLimitPages;
     adjustThreshold(pg, nowMs, k.stats.get("pgpromote_candidate", dst), { rateLimitPages, hotThresholdMs: hot, windowMs: nb.knobs.values.scan_period_max_ms });
     const th = pg.thresholdMs || hot;
     const latency = nowMs - c.scanTimeMs[f]!;

@@ -9,6 +9,8 @@ import type { AddressSpace } from "../mm.js";
 import type { Process } from "../process.js";
 import { atLeast } from "../version.js";
 import type { Vma } from "../vma.js";
+import { numabColumns } from "./columns.js";
+import type { NumabColumns } from "./columns.js";
 import { hintFault } from "./hintfault.js";
 import { NUMAB_NORMAL, NUMAB_TIERING, NumabKnobs } from "./knobs.js";
 import { freshPromotion } from "./promotion.js";
@@ -73,6 +75,12 @@ export class NumaBalancing {
   readonly #vmaPasses: WeakMap<Vma, number> = new WeakMap();
   readonly #promo: NodePromotion[] = [];
   #token = 0;
+  #cols: NumabColumns | null = null;
+  #colsFor: Int16Array | null = null;
+  /** kernel.numa_balancing and the promotion rate limit, kept from sysctl writes (hot path). */
+  #global: number;
+  /** kernel.numa_balancing_promote_rate_limit_MBps in pages (MB -> 4 KiB pages). */
+  rateLimitPages: number;
 
   constructor(k: Kernel) {
     this.kernel = k;
@@ -81,7 +89,11 @@ export class NumaBalancing {
     this.scanKind = k.clock.register("numab.scan", (e) => this.#onScan(e.a));
     this.faultKind = k.clock.register("numab.fault", (e) => hintFault(this, e.a, e.b));
     let mode = k.sysctl.read("kernel.numa_balancing");
+    this.#global = mode;
+    this.rateLimitPages = k.sysctl.read("kernel.numa_balancing_promote_rate_limit_MBps") * 256;
+    k.sysctl.watch("kernel.numa_balancing_promote_rate_limit_MBps", (v) => (this.rateLimitPages = v * 256));
     k.sysctl.watch("kernel.numa_balancing", (v) => {
+      this.#global = v;
       // Switching the tiering bit on resets every node's threshold state (§4.1, §5.4).
       if (!(mode & NUMAB_TIERING) && v & NUMAB_TIERING) {
         for (const n of k.topo.nodeIds) {
@@ -103,9 +115,24 @@ export class NumaBalancing {
    * k.numab.mode(p) // 1
    */
   mode(p: Process): number {
-    const g = this.kernel.sysctl.read("kernel.numa_balancing") & (NUMAB_NORMAL | NUMAB_TIERING);
+    const g = this.#global & (NUMAB_NORMAL | NUMAB_TIERING);
     const o = this.mmState(p.mm).override;
     return o === "disabled" ? 0 : o === "enabled" && g === 0 ? NUMAB_NORMAL : g;
+  }
+
+  /**
+   * The NUMA-balancing frame columns, refetched only when the frame table grew.
+   *
+   * @example
+   * k.numab.columns().token[f]
+   */
+  columns(): NumabColumns {
+    const node = this.kernel.frames.node;
+    if (this.#colsFor !== node || !this.#cols) {
+      this.#cols = numabColumns(this.kernel.frames);
+      this.#colsFor = node;
+    }
+    return this.#cols;
   }
 
   /**

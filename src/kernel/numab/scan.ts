@@ -7,7 +7,6 @@
 import { vmaPolicyMof } from "../effective.js";
 import type { Process } from "../process.js";
 import type { Vma } from "../vma.js";
-import { numabColumns } from "./columns.js";
 import { markChunk } from "./mark.js";
 import type { NumaBalancing } from "./numab.js";
 import { pidActive } from "./state.js";
@@ -43,7 +42,7 @@ export function scanPass(nb: NumaBalancing, p: Process, ms: MmNuma, mode: number
   const forcedMode = filter === "pid+forced";
   const shmemFix = k.behaviours.shmemNumabFix;
   const vmas = p.mm.vmas;
-  const c = numabColumns(k.frames);
+  const c = nb.columns();
   let pages = nb.knobs.scanPages;
   let virt = 8 * pages;
   let ptes = 0;
