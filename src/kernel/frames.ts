@@ -19,7 +19,7 @@ export const PG_FILE = 16;
 export const PG_KERNEL = 32;
 
 /** The typed arrays a per-frame column may be. */
-export type FrameColumn = Float64Array | Float32Array | Int32Array | Int16Array | Uint8Array;
+export type FrameColumn = Float64Array | Float32Array | Int32Array | Int16Array | Uint16Array | Uint8Array;
 
 const INITIAL_CAPACITY = 1 << 16;
 /** Node ids an accounting group can count (MAX_NUMNODES). */
@@ -47,6 +47,8 @@ export class FrameTable {
   #free: Int32Array = new Int32Array(1024);
   /** Extra per-frame columns registered by kernel subsystems (scan time, last cpupid, ...). */
   readonly #extra: Map<string, FrameColumn> = new Map();
+  /** Columns zeroed when their frame is freed (state that must not survive into a reused frame). */
+  #clearOnFree: FrameColumn[] = [];
   /** Frames per node carrying each counted flag (COUNTED_FLAGS order), kept up to date. */
   readonly #counts: Float64Array[] = COUNTED_FLAGS.map(() => new Float64Array(1024));
   #nfree = 0;
@@ -57,8 +59,6 @@ export class FrameTable {
   /** Per group: pages and summed weights per node, kept up to date on every move and free. */
   readonly #groupPages: Float64Array[] = [new Float64Array(0)];
   readonly #groupWeights: Float64Array[] = [new Float64Array(0)];
-  /** Columns zeroed when their frame is freed (state that must not leak to the id's next user). */
-  readonly #clearOnFree: string[] = [];
   /**
    * Reverse map (rmap): the page-table array each frame was allocated into and its index there,
    * written by allocRun/allocNodes at O(1) per page. Arrays are held weakly: an object that is
@@ -190,6 +190,7 @@ export class FrameTable {
       bigger.set(col as never);
       this.#extra.set(name, bigger);
     }
+    this.#refreshClear();
   }
 
   /**
@@ -201,15 +202,24 @@ export class FrameTable {
    * @example
    * const scanTime = frames.column("scanTime", Float64Array);
    * scanTime[f] = nowNs;
+   * // A NUMA-balancing generation token must not survive into a reused frame:
+   * const token = frames.column("numab.token", Int32Array, { clearOnFree: true });
    */
   column<T extends FrameColumn>(name: string, ctor: new (n: number) => T, opts: { clearOnFree?: boolean } = {}): T {
     let col = this.#extra.get(name);
     if (!col) {
       col = new ctor(this.node.length);
       this.#extra.set(name, col);
-      if (opts.clearOnFree) this.#clearOnFree.push(name);
+      if (opts.clearOnFree) this.#clearNames.add(name);
+      this.#refreshClear();
     }
     return col as T;
+  }
+
+  readonly #clearNames: Set<string> = new Set();
+
+  #refreshClear(): void {
+    this.#clearOnFree = [...this.#clearNames].map((n) => this.#extra.get(n)!);
   }
 
   /**
@@ -364,7 +374,7 @@ export class FrameTable {
     this.node[f] = 0;
     this.mapcount[f] = 0;
     this.flags[f] = 0;
-    for (const name of this.#clearOnFree) this.#extra.get(name)![f] = 0;
+    for (const col of this.#clearOnFree) col[f] = 0;
     if (this.#nfree === this.#free.length) {
       const bigger = new Int32Array(this.#free.length * 2);
       bigger.set(this.#free);

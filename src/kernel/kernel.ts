@@ -39,6 +39,7 @@ import { registerSysfs } from "./sysfsfiles.js";
 import type { WeightedInterleaveWeights } from "../policy/weights.js";
 import { bootWeights } from "./iwboot.js";
 import { Reclaim } from "./reclaim/reclaim.js";
+import { NumaBalancing } from "./numab/numab.js";
 
 /** One OOM kill, as the kernel log would report it. */
 export interface OomKill {
@@ -97,6 +98,8 @@ export class Kernel implements MemContext, FaultContext {
   readonly costs: CostLedger = new CostLedger();
   /** The kernel's seeded random stream (hinting-fault times, referenced bits, demotion node picks). */
   readonly random: Random;
+  /** Automatic NUMA balancing and tiering promotion (kernel-model.md §4, §5.4). */
+  readonly numab: NumaBalancing;
 
   /** kswapd, direct reclaim and demotion (reclaim/reclaim.ts); owns the buddy's reclaim hooks. */
   readonly reclaim: Reclaim;
@@ -133,6 +136,7 @@ export class Kernel implements MemContext, FaultContext {
     };
     this.sysctl.watch("vm.min_free_kbytes", retune);
     this.sysctl.watch("vm.watermark_scale_factor", retune);
+    this.numab = new NumaBalancing(this);
   }
 
   /**
@@ -200,6 +204,7 @@ export class Kernel implements MemContext, FaultContext {
     }
     const p = new Process(this, { pid: this.#nextPid++, cpu, capSysNice: opts.capSysNice ?? true, cpuset: this.cpusets.get(opts.cpuset ?? "/") });
     this.#procs.set(p.pid, p);
+    this.numab.taskStarted(p);
     return p;
   }
 
@@ -212,6 +217,7 @@ export class Kernel implements MemContext, FaultContext {
   adopt(make: (pid: number) => Process): Process {
     const p = make(this.#nextPid++);
     this.#procs.set(p.pid, p);
+    this.numab.taskStarted(p);
     return p;
   }
 

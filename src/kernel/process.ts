@@ -27,6 +27,9 @@ import { sysMigratePages, sysMovePages } from "./syscalls/migrate.js";
 import { sysMbind2, sysProcessMbind, sysSetMempolicy2 } from "./syscalls/unmerged.js";
 import type { MpolArgs } from "./syscalls/unmerged.js";
 import { unmapRange } from "./unmap.js";
+import { pinPages, unpinPages } from "./numab/pin.js";
+import { sysPrctl } from "./numab/prctl.js";
+import type { PrctlOption } from "./numab/prctl.js";
 import { Vma } from "./vma.js";
 
 /** Options of touch(). */
@@ -383,6 +386,41 @@ export class Process implements FaultTask {
   mbind2(addr: number, len: Size, args: MpolArgs, flags?: FlagsArg): void {
     this.#alive();
     sysMbind2(this, addr, parseSize(len, "len"), args, flags);
+  }
+
+  /**
+   * Long-term pins [addr, addr+size) (pin_user_pages FOLL_LONGTERM, as KVM does for SEV guest
+   * memory, seed 004): faults the pages in; pinned folios cannot migrate. Returns pages pinned.
+   *
+   * @example
+   * p.pinPages(a, "64MiB") // 16384
+   */
+  pinPages(addr: number, size: Size): number {
+    this.#alive();
+    return pinPages(this, addr, size);
+  }
+
+  /**
+   * Drops the pins of pinPages (unpin_user_pages).
+   *
+   * @example
+   * p.unpinPages(a, "64MiB");
+   */
+  unpinPages(addr: number, size: Size): void {
+    this.#alive();
+    unpinPages(this, addr, size);
+  }
+
+  /**
+   * prctl(PR_SET_NUMA_BALANCING / PR_GET_NUMA_BALANCING): UNMERGED proposal, only with the
+   * `perProcessNumab` behaviour; otherwise SyscallError EINVAL (kernel-model.md §6.4).
+   *
+   * @example
+   * p.prctl("PR_SET_NUMA_BALANCING", 0); // this process is never scanned
+   */
+  prctl(option: PrctlOption, arg?: number): number {
+    this.#alive();
+    return sysPrctl(this, option, arg);
   }
 
   /**
