@@ -18,6 +18,8 @@ const WEIGHT = "access.weight";
 const TASK = "access.task";
 const SWEEP = "access.sweep";
 const WRITE = "access.write";
+/** A freed frame is accessed by nobody until a new owner says otherwise. */
+const CLEAR = { clearOnFree: true } as const;
 
 /** How one frame is accessed. */
 export interface FrameAccess {
@@ -54,8 +56,8 @@ export class AccessModel {
    * k.access.set(f, { pid: 100, share: 0.001, sweep: 0.25, writeShare: 0 });
    */
   set(f: number, a: FrameAccess): void {
-    this.#frames.column(WEIGHT, Float64Array)[f] = a.share;
-    this.#frames.column(TASK, Int32Array)[f] = a.pid;
+    this.#frames.column(WEIGHT, Float64Array, CLEAR)[f] = a.share;
+    this.#frames.column(TASK, Int32Array, CLEAR)[f] = a.pid;
     // Stored +1 so a zeroed column means "random access".
     this.#frames.column(SWEEP, Float32Array)[f] = a.sweep === null ? 0 : 1 + a.sweep;
     this.#frames.column(WRITE, Uint8Array)[f] = Math.round(a.writeShare * 255);
@@ -69,8 +71,8 @@ export class AccessModel {
    * k.access.setMany(ids, weights, { pid: 100, sequential: true, writeShare: 1 / 3 });
    */
   setMany(frames: ArrayLike<number>, shares: ArrayLike<number>, opts: { pid: number; sequential: boolean; writeShare: number }): void {
-    const w = this.#frames.column(WEIGHT, Float64Array);
-    const t = this.#frames.column(TASK, Int32Array);
+    const w = this.#frames.column(WEIGHT, Float64Array, CLEAR);
+    const t = this.#frames.column(TASK, Int32Array, CLEAR);
     const s = this.#frames.column(SWEEP, Float32Array);
     const wr = this.#frames.column(WRITE, Uint8Array);
     const ws = Math.round(opts.writeShare * 255);
@@ -92,8 +94,8 @@ export class AccessModel {
    * k.access.clear(f);
    */
   clear(f: number): void {
-    this.#frames.column(WEIGHT, Float64Array)[f] = 0;
-    this.#frames.column(TASK, Int32Array)[f] = 0;
+    this.#frames.column(WEIGHT, Float64Array, CLEAR)[f] = 0;
+    this.#frames.column(TASK, Int32Array, CLEAR)[f] = 0;
   }
 
   /**
@@ -113,7 +115,7 @@ export class AccessModel {
 
   /** The task whose accesses reach frame `f` (0 when none). */
   accessor(f: number): number {
-    return this.#frames.column(TASK, Int32Array)[f] ?? 0;
+    return this.#frames.column(TASK, Int32Array, CLEAR)[f] ?? 0;
   }
 
   /** The fraction of frame `f`'s accesses that are stores. */
@@ -128,9 +130,9 @@ export class AccessModel {
    * k.access.rate(f) // 1.2e4
    */
   rate(f: number): number {
-    const pid = this.#frames.column(TASK, Int32Array)[f] ?? 0;
+    const pid = this.#frames.column(TASK, Int32Array, CLEAR)[f] ?? 0;
     if (pid === 0) return 0;
-    return (this.#frames.column(WEIGHT, Float64Array)[f] ?? 0) * (this.#taskRate.get(pid) ?? 0);
+    return (this.#frames.column(WEIGHT, Float64Array, CLEAR)[f] ?? 0) * (this.#taskRate.get(pid) ?? 0);
   }
 
   /**

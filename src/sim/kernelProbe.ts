@@ -13,7 +13,9 @@ import type { NodeKernelState, TaskKernelState } from "../results/runRecord.js";
  * taskKernelState(k, p) // { systemNs: 0, scanPeriodMs: 1000, preferredNode: null }
  */
 export function taskKernelState(k: Kernel, p: Process): TaskKernelState {
-  return { systemNs: k.costs.systemNs(p.tgid), scanPeriodMs: null, preferredNode: null };
+  const on = !p.killed && k.numab.mode(p) !== 0;
+  const t = k.numab.taskState(p.pid);
+  return { systemNs: k.costs.systemNs(p.tgid), scanPeriodMs: on ? t.scanPeriodMs : null, preferredNode: t.preferredNid >= 0 ? t.preferredNid : null };
 }
 
 /**
@@ -23,5 +25,8 @@ export function taskKernelState(k: Kernel, p: Process): TaskKernelState {
  * nodeKernelState(k, 0) // { freePages: 1024, promoThresholdMs: null, kswapdNs: 0 }
  */
 export function nodeKernelState(k: Kernel, node: number): NodeKernelState {
-  return { freePages: k.buddy.free[node] ?? 0, promoThresholdMs: null, kswapdNs: k.costs.kswapdNs(node) };
+  // The threshold only means something on nodes promotion moves pages to, in tiering mode.
+  const tiering = (k.sysctl.read("kernel.numa_balancing") & 2) !== 0;
+  const target = tiering && k.topo.isToptier(node) && k.topo.cpuNodes.includes(node);
+  return { freePages: k.buddy.free[node] ?? 0, promoThresholdMs: target ? k.numab.nodeState(node).thresholdMs : null, kswapdNs: k.costs.kswapdNs(node) };
 }
