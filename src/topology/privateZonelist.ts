@@ -16,6 +16,7 @@
  * faults land on the node but the way its mempolicy code picks the start node was not read; for
  * masks of N_MEMORY nodes the rule never applies (every normal list holds every N_MEMORY node).
  */
+import { UsageError } from "../core/errors.js";
 import type { KernelTopology } from "./types.js";
 
 /** The two designs of seed 002 (kernel behaviour `privateNodeDesign`). */
@@ -101,6 +102,9 @@ export interface ReachabilityRow {
  * privateReachability(kt, "gfp-private").find((r) => r.flags === "none" && r.start === 2)?.nodes        // [0, 1]
  */
 export function privateReachability(kt: KernelTopology, design: PrivateNodeDesign | "both" = "both"): ReachabilityRow[] {
+  if (design !== "both" && !PRIVATE_NODE_DESIGNS.includes(design)) {
+    throw new UsageError({ what: "privateReachability(kt, design)", value: design, rule: `the design is one of ${PRIVATE_NODE_DESIGNS.join(", ")} or "both"`, fix: 'write "gfp-private", "fallback-only" or "both"' });
+  }
   const designs = design === "both" ? PRIVATE_NODE_DESIGNS : [design];
   const rows: ReachabilityRow[] = [];
   for (const d of designs) {
