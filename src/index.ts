@@ -28,6 +28,8 @@ export type {
   ZoneType,
   LatencyCurveSpec,
   MemorySpec,
+  PrivateMemorySpec,
+  PrivateNodeOp,
   NodeSpec,
   LinkSpec,
   TopologySpec,
@@ -44,6 +46,7 @@ export type {
   SocketOptions,
   NodeOptions,
   CxlOptions,
+  PrivateNodeOptions,
   InterconnectOptions,
   CpuOptions,
   MemoryOptions,
@@ -59,6 +62,12 @@ export { nextDemotionNode } from "./topology/demotion.js";
 export { MEMTIER_ADISTANCE_DRAM, MEMTIER_DEFAULT_DAX_ADISTANCE, mtPerfToAdistance } from "./topology/tiers.js";
 export type { KernelCoordinates } from "./topology/tiers.js";
 export { formatNodelist, numactlHardware, memoryTiersSysfs, demotionTargetsText, zonelistsText } from "./topology/views.js";
+export { NP_OPS, PRIVATE_OP_RULES, checkPrivate, privateSpecOf, hasPrivateOp, mempolicyNodes } from "./topology/private.js";
+export type { PrivateOpRule, PrivateProblem, PrivateCheck } from "./topology/private.js";
+export { privateReachability, walkedZonelist, PRIVATE_NODE_DESIGNS, GFP_COMBINATIONS } from "./topology/privateZonelist.js";
+export type { PrivateNodeDesign, ZonelistWalk, GfpCombination, ReachabilityRow } from "./topology/privateZonelist.js";
+export { privateNodesExample, PRIVATE_EXAMPLE_DISTANCES } from "./topology/privateExample.js";
+export type { PrivateNodesExampleOptions } from "./topology/privateExample.js";
 
 // --- policy ---
 export { MPOL_MODES, MPOL_MAX, MPOL_MODE_FLAGS, GET_MEMPOLICY_FLAGS, MBIND_FLAGS } from "./policy/types.js";
@@ -103,6 +112,8 @@ export { parseLibnumaList } from "./policy/nodestring.js";
 export type { ListParseContext, ListParseResult } from "./policy/nodestring.js";
 export { mempolicyReport, mpolToStr } from "./policy/report.js";
 export type { MempolicyReport } from "./policy/report.js";
+export { checkPrivateNodes } from "./policy/privateNodes.js";
+export type { PrivateNodeUse } from "./policy/privateNodes.js";
 
 // --- workload ---
 export { workload, WorkloadBuilder, ProcessBuilder, workloadFromJSON, workloadToJSON, validateWorkload, WORKLOAD_FORMAT } from "./workload/index.js";

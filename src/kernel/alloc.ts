@@ -35,6 +35,16 @@ export interface RunTarget {
   readonly mapcount: number;
 }
 
+/**
+ * RFC v4 patch 13 (§6.1): a policy may name a private node only if the node has
+ * NP_OPS_MEMPOLICY (checked when the policy is created), and its allocations then carry
+ * __GFP_PRIVATE so that the node can be used; every other allocation lacks the flag.
+ */
+function namesPrivateNode(ctx: MemContext, pol: Policy | null): boolean {
+  const priv = ctx.buddy.topo.privateNodes;
+  return priv.length > 0 && !!pol && pol.nodes.some((n) => priv.includes(n));
+}
+
 function allocBulk(ctx: MemContext, task: TaskPlacement, req: AllocRequest, count: number, out: RunTarget, at: number, oom: boolean): number {
   let done = 0;
   for (;;) {
@@ -60,7 +70,7 @@ export function allocPages(ctx: MemContext, task: TaskPlacement, pol: Policy | n
   if (count <= 0) return;
   if (!isInterleave(pol)) {
     const plan = planFor(pol, task);
-    const base = { start: plan.start, mems: task.mems, order: 0, cpuNode: task.cpuNode };
+    const base = { start: plan.start, mems: task.mems, order: 0, cpuNode: task.cpuNode, gfpPrivate: namesPrivateNode(ctx, pol) };
     let done = 0;
     if (plan.twoPass) {
       // PREFERRED_MANY pass 1: policy nodes only, no direct reclaim, no OOM (§1.8).
@@ -127,7 +137,7 @@ function allocInterleaved(ctx: MemContext, task: TaskPlacement, pol: Policy, ilx
       continue;
     }
     // The target failed its low watermark (or the cpuset): full path from the target (§1.8 table).
-    const req = { start: target, mask: null, mems, order: 0, cpuNode: task.cpuNode };
+    const req = { start: target, mask: null, mems, order: 0, cpuNode: task.cpuNode, gfpPrivate: namesPrivateNode(ctx, pol) };
     const tmp = { dst: one, at: 0, flags: 0, mapcount: 0 };
     while (allocBulk(ctx, task, req, 1, tmp, 0, false) === 0) {
       commit(i);
@@ -172,7 +182,7 @@ function staticRunFits(ctx: MemContext, table: Int16Array, r0: number, count: nu
  * allocThp(k, task, null, vpn >> 9, false) // 0
  */
 export function allocThp(ctx: MemContext, task: TaskPlacement, pol: Policy | null, ilx: number, directReclaim: boolean, kswapd = false): number {
-  const light = { order: 9, mems: task.mems, cpuNode: task.cpuNode, kswapd, directReclaim };
+  const light = { order: 9, mems: task.mems, cpuNode: task.cpuNode, kswapd, directReclaim, gfpPrivate: namesPrivateNode(ctx, pol) };
   const take = (req: AllocRequest): number => {
     const res = ctx.buddy.allocate(req, 1);
     return res.runs.length > 0 ? res.runs[0]![0] : -1;

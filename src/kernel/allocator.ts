@@ -4,6 +4,7 @@
  * for N folios takes as many as each zonelist node can give above the watermark in one step,
  * which is what N single-folio requests would do one after the other.
  */
+import { walkedZonelist, type PrivateNodeDesign } from "../topology/privateZonelist.js";
 import type { KernelTopology, Watermarks } from "../topology/types.js";
 import type { NodeStats } from "./stats.js";
 
@@ -19,6 +20,8 @@ export interface AllocRequest {
   readonly order: number;
   /** __GFP_THISNODE: only the start node's NOFALLBACK zonelist (§1.8 step 4). */
   readonly thisNode?: boolean;
+  /** __GFP_PRIVATE (RFC v4, §6.1): private nodes may be used; GFP_PRIVATE = this + thisNode. */
+  readonly gfpPrivate?: boolean;
   /** __GFP_KSWAPD_RECLAIM (default true). */
   readonly kswapd?: boolean;
   /** __GFP_DIRECT_RECLAIM (default true). */
@@ -33,6 +36,12 @@ export interface AllocResult {
   readonly failed: number;
   /** The preferred zone's node (first node of the filtered zonelist) used for numa_hit/miss. */
   readonly preferred: number;
+}
+
+function privateMask(topo: KernelTopology, width: number): Uint8Array {
+  const mask = new Uint8Array(width);
+  for (const n of topo.privateNodes) mask[n] = 1;
+  return mask;
 }
 
 /** A direct-reclaim hook: try to free `pages` on `nodes`, return how many were freed. */
@@ -60,7 +69,11 @@ export class Buddy {
   onKswapdWake: ((node: number) => void) | null = null;
   /** The direct-reclaim hook (the reclaim engine installs one; none by default). */
   directReclaim: DirectReclaimHook | null = null;
+  /** Which design of private memory nodes is in force (behaviour privateNodeDesign, §6.1). */
+  privateDesign: PrivateNodeDesign = "gfp-private";
   readonly #wm: Watermarks[] = [];
+  /** 1 for N_MEMORY_PRIVATE nodes. */
+  #private: Uint8Array;
 
   constructor(topo: KernelTopology, stats: NodeStats) {
     this.topo = topo;
@@ -69,7 +82,8 @@ export class Buddy {
     this.free = new Float64Array(width);
     this.kswapdAwake = new Uint8Array(width);
     this.kswapdWakeups = new Float64Array(width);
-    for (const n of topo.memoryNodes) {
+    this.#private = privateMask(topo, width);
+    for (const n of [...topo.memoryNodes, ...topo.privateNodes]) {
       this.free[n] = topo.managedPages(n);
       this.#wm[n] = topo.watermarks(n);
     }
@@ -83,10 +97,12 @@ export class Buddy {
    * buddy.retopo(deriveKernelTopology(setMemoryOnline(spec, 2, true)));
    */
   retopo(topo: KernelTopology): void {
-    for (const n of topo.memoryNodes) {
-      if (!this.topo.memoryNodes.includes(n)) this.free[n] = topo.managedPages(n);
+    const had = (n: number): boolean => this.topo.memoryNodes.includes(n) || this.topo.privateNodes.includes(n);
+    for (const n of [...topo.memoryNodes, ...topo.privateNodes]) {
+      if (!had(n)) this.free[n] = topo.managedPages(n);
       this.#wm[n] = topo.watermarks(n);
     }
+    this.#private = privateMask(topo, this.free.length);
     this.topo = topo;
   }
 
@@ -108,8 +124,11 @@ export class Buddy {
    * buddy.zonelistFor({ start: 0, mask: [0, 1], mems: null, order: 0, cpuNode: 0 }) // [0, 1]
    */
   zonelistFor(req: AllocRequest): number[] {
-    const base = req.thisNode ? this.topo.noFallbackZonelist(req.start) : this.topo.zonelist(req.start);
-    return base.filter((n) => (!req.mask || req.mask.includes(n)) && (!req.mems || req.mems.includes(n)));
+    // §6.1: private nodes are gated by __GFP_PRIVATE or by their own lists (privateZonelist.ts).
+    // They are outside cpuset mems here (cpuset control of private nodes is not modelled), so
+    // the cpuset filter applies to N_MEMORY nodes only.
+    const base = walkedZonelist(this.topo, this.privateDesign, req);
+    return req.mems ? base.filter((n) => this.#private[n] || req.mems!.includes(n)) : base;
   }
 
   /** Folios a node can give while staying at or above `mark` (zone_watermark_ok: free - size + 1 > mark). */
@@ -139,7 +158,8 @@ export class Buddy {
    * buddy.wakeKswapd(0);
    */
   wakeKswapd(node: number): void {
-    if (this.kswapdAwake[node]) return;
+    // §6.1: kswapd is not started for private nodes; their owning service drives reclaim.
+    if (this.kswapdAwake[node] || this.#private[node]) return;
     this.kswapdAwake[node] = 1;
     this.kswapdWakeups[node]! += 1;
     this.wakeLog.push(node);

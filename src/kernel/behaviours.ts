@@ -5,6 +5,7 @@
  * - merged changes that differ between kernel versions: the version picks the default
  *   (`resolveBehaviours`), and a scenario may override it to put two kernels side by side.
  */
+import type { PrivateNodeDesign } from "../topology/privateZonelist.js";
 import { atLeast } from "./version.js";
 
 /** How MPOL_PREFERRED_MANY with MPOL_F_NUMA_BALANCING decides to migrate on a hinting fault (seed 001). */
@@ -70,6 +71,14 @@ export interface KernelBehaviours {
    * nodemask, so BIND{DRAM} pages are never demoted. Mainline ignores mempolicy (§5.3).
    */
   readonly demotionHonoursMempolicy?: boolean;
+  /**
+   * How private memory nodes (N_MEMORY_PRIVATE, seed 002, kernel-model.md §6.1) are reached:
+   * "gfp-private" = RFC v4 as posted (only __GFP_PRIVATE allocations may use them);
+   * "fallback-only" = the thread's alternative without __GFP_PRIVATE (a private node is reached
+   * only through its own fallback lists, when it is the preferred node). UNMERGED; only matters
+   * on topologies with private nodes. Default "gfp-private".
+   */
+  readonly privateNodeDesign?: PrivateNodeDesign;
 }
 
 /** Every behaviour with its value decided. */
@@ -93,6 +102,7 @@ export function resolveBehaviours(version: string, overrides: KernelBehaviours =
     pinnedScanSkip: atLeast(version, "v6.5") ? "all" : "cow",
     perProcessNumab: false,
     demotionHonoursMempolicy: false,
+    privateNodeDesign: "gfp-private",
   };
   const out: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) out[k] = v;
@@ -110,4 +120,5 @@ export const BEHAVIOUR_STATUS: Readonly<Record<keyof KernelBehaviours, string>> 
   pinnedScanSkip: "merged: all pinned folios skipped at scan time in newer kernels, COW only before (seed 004); kernel-model.md §4.4",
   perProcessNumab: "unmerged proposal (PR_NUMA_BALANCING, 2021-2022, seed 004); kernel-model.md §6.4",
   demotionHonoursMempolicy: "what-if only (seed 000: 'Demotions don't care about mempolicy'); no patch",
+  privateNodeDesign: "unmerged RFC v4 (Private Memory Nodes, G. Price, Feb 2026, seed 002): 'gfp-private' as posted, 'fallback-only' the June 2026 thread's alternative; kernel-model.md §6.1",
 };

@@ -68,7 +68,7 @@ export function numactlHardware(k: Kernel): string {
   const mb = (pages: number): number => Math.floor((pages * 4096) / 2 ** 20);
   for (const n of ids) {
     const cpus = [...k.topo.cpuNode.entries()].filter(([, node]) => node === n).map(([c]) => c).sort((a, b) => a - b);
-    const hasMem = k.topo.memoryNodes.includes(n);
+    const hasMem = k.topo.managedPages(n) > 0; // N_MEMORY and private nodes (§6.1) show their size
     lines.push(`node ${n} cpus:${cpus.map((c) => ` ${c}`).join("")}`);
     lines.push(`node ${n} size: ${hasMem ? mb(k.topo.managedPages(n)) : 0} MB`);
     lines.push(`node ${n} free: ${hasMem ? mb(k.buddy.free[n]!) : 0} MB`);

@@ -123,6 +123,7 @@ export class Kernel implements MemContext, FaultContext {
     this.random = new Random(seed);
     this.stats = new NodeStats(topo.nodeIds);
     this.buddy = new Buddy(topo, this.stats);
+    this.buddy.privateDesign = this.behaviours.privateNodeDesign;
     this.weights = bootWeights(topo, version);
     this.sysctl = new Sysctl({ numaBalancing, minFreeKbytes: topo.minFreeKbytes, watermarkScaleFactor: topo.knobs.watermarkScaleFactor });
     this.cpusets = new Cpusets(this);

@@ -3,6 +3,7 @@
  * and the free counts; nothing else refers to the node, so a move is O(1). Used by mbind MOVE,
  * migrate_pages, move_pages and cpuset memory_migrate (kernel-model.md §2.3, §2.5, §2.6).
  */
+import { hasBuddyMemory } from "../topology/private.js";
 import type { Kernel } from "./kernel.js";
 import type { AddressSpace } from "./mm.js";
 
@@ -16,7 +17,7 @@ import type { AddressSpace } from "./mm.js";
 export function migrateFrame(k: Kernel, f: number, to: number): boolean {
   const from = k.frames.node[f]!;
   if (from === to) return true;
-  if (!k.topo.memoryNodes.includes(to) || k.buddy.takeForMigration(to, 1) !== 1) {
+  if (!hasBuddyMemory(k.topo, to) || k.buddy.takeForMigration(to, 1) !== 1) {
     k.stats.add("pgmigrate_fail", from, 1);
     return false;
   }
@@ -59,7 +60,8 @@ export class MigrationBatch {
     const k = this.#k;
     const from = k.frames.node[f]!;
     if (from === to) return true;
-    const wm = k.topo.memoryNodes.includes(to) ? k.buddy.watermarks(to) : undefined;
+    // Private nodes (§6.1) are valid targets; callers check NP_OPS_MIGRATION / DEMOTION.
+    const wm = hasBuddyMemory(k.topo, to) ? k.buddy.watermarks(to) : undefined;
     if (!wm || k.buddy.free[to]! - 1 < wm.min) {
       this.#failed[from]!++;
       this.failures++;

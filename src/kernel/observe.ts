@@ -92,7 +92,7 @@ export function meminfo(k: Kernel): Record<number, NodeMeminfo> {
   const c = pageCounts(k);
   const out: Record<number, NodeMeminfo> = {};
   for (const n of k.topo.nodeIds) {
-    const total = k.topo.memoryNodes.includes(n) ? k.topo.managedPages(n) * 4 : 0;
+    const total = k.topo.managedPages(n) * 4; // 0 for memoryless nodes; private nodes count (§6.1)
     const free = k.buddy.free[n]! * 4;
     out[n] = {
       MemTotal: total,

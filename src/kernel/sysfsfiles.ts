@@ -4,6 +4,7 @@
  */
 import { SyscallError } from "../core/errors.js";
 import type { Kernel } from "./kernel.js";
+import { mempolicyNodes } from "../topology/private.js";
 import { nodelist } from "./mpol.js";
 import { meminfo, numastat } from "./observe.js";
 import { atLeast } from "./version.js";
@@ -61,7 +62,10 @@ export function registerSysfs(k: Kernel): void {
   const nodeLists: Record<string, () => readonly number[]> = {
     possible: () => k.topo.nodeIds,
     online: () => k.topo.nodeIds,
-    has_memory: () => k.topo.memoryNodes,
+    // RFC v4 patch 13: has_memory = N_MEMORY + private nodes with NP_OPS_MEMPOLICY, so numactl
+    // can target them unchanged; has_memory_private (N_MEMORY_PRIVATE) is tiersim's assumption.
+    has_memory: () => mempolicyNodes(k.topo),
+    has_memory_private: () => k.topo.privateNodes,
     has_normal_memory: () => k.topo.memoryNodes.filter((n) => k.topo.spec.nodes.find((x) => x.id === n)?.memory?.zone === "normal"),
     has_cpu: () => k.topo.cpuNodes,
   };

@@ -4,12 +4,14 @@
  */
 import type { Issue } from "../core/errors.js";
 import { BEHAVIOUR_STATUS, type KernelBehaviours } from "../kernel/behaviours.js";
+import { PRIVATE_NODE_DESIGNS } from "../topology/privateZonelist.js";
 
 /** The values each non-boolean behaviour takes. */
 const CHOICES: Readonly<Record<string, readonly string[]>> = {
   preferredManyRule: ["merged", "first-posted"],
   vmaScanFilter: ["none", "pid", "pid+forced"],
   pinnedScanSkip: ["all", "cow"],
+  privateNodeDesign: PRIVATE_NODE_DESIGNS,
 };
 
 /**

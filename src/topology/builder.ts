@@ -16,6 +16,7 @@ import {
   type LinkOptions,
   type MemoryOptions,
 } from "./builder-options.js";
+import { checkPrivate } from "./private.js";
 import type { LinkSpec, NodeSpec, TopologySpec } from "./types.js";
 import { validateTopology } from "./validate.js";
 
@@ -76,6 +77,32 @@ export interface CxlOptions {
 }
 
 /**
+ * A private memory node (N_MEMORY_PRIVATE, RFC v4, seed 002): CPU-less memory owned by one
+ * driver, attached like a CXL expander. With `link` it is a CXL device behind that link (kind
+ * "cxl"); without, a CPU-less node of the socket (kind defaults to "cxl", the RFC's devices).
+ *
+ * @example
+ * { socket: 0, owner: "cram", ops: ["MIGRATION", "DEMOTION"],
+ *   memory: { capacity: "64GiB", readBandwidth: "24GB/s", idleLatency: "250ns" },
+ *   link: { readBandwidth: "26GB/s", latency: "33ns" } }
+ */
+export interface PrivateNodeOptions {
+  /** The host socket (must be declared first). */
+  readonly socket: number;
+  /** The node id; default one past the highest id declared so far. */
+  readonly node?: number;
+  /** The owning driver, e.g. "cram" or "cxl_mempolicy". */
+  readonly owner: string;
+  /** NP_OPS_* capabilities, with or without the prefix, e.g. ["MIGRATION", "MEMPOLICY"]; [] for none. */
+  readonly ops: readonly string[];
+  /** The device; zone defaults to movable for kind "cxl". */
+  readonly memory: MemoryOptions;
+  /** The CXL link to the host socket; absent for memory without a modelled link. */
+  readonly link?: LinkOptions;
+  readonly source?: string;
+}
+
+/**
  * A socket interconnect (UPI, xGMI, NVLink-C2C): the same capacity in each direction.
  *
  * @example
@@ -113,6 +140,12 @@ export interface TopologyBuilder {
    * @example b.cxl({ socket: 0, memory: { capacity: "128GiB", readBandwidth: "24.5GB/s", idleLatency: "140ns" }, link: { readBandwidth: "26.55GB/s", latency: "33ns" } })
    */
   cxl(options: CxlOptions): TopologyBuilder;
+  /**
+   * Adds a private memory node (N_MEMORY_PRIVATE, kernel-model.md §6.1): kept out of N_MEMORY
+   * and of other nodes' fallback lists, reachable as its NP_OPS_* capabilities allow.
+   * @example b.privateNode({ socket: 0, owner: "cxl_mempolicy", ops: ["MIGRATION", "MEMPOLICY"], memory: { capacity: "64GiB", readBandwidth: "24GB/s", idleLatency: "250ns" } })
+   */
+  privateNode(options: PrivateNodeOptions): TopologyBuilder;
   /**
    * Connects two declared sockets.
    * @example b.interconnect(0, 1, { bandwidth: "128GB/s", latency: "70ns" })
@@ -211,6 +244,30 @@ class TopologyBuilderImpl implements TopologyBuilder {
       nodes: [...this.#props.nodes, options.source === undefined ? node : { ...node, source: options.source }],
       links: [...this.#props.links, link],
     });
+  }
+
+  privateNode(options: PrivateNodeOptions): TopologyBuilder {
+    const what = "privateNode()";
+    requireObject(options, what, '{ socket: 0, owner: "cram", ops: ["MIGRATION", "DEMOTION"], memory: {...} }');
+    const socket = this.#declaredSocket(options.socket, `${what}.socket`);
+    const id = options.node === undefined ? this.#nextNodeId() : this.#freshNodeId(options.node, `${what}.node`);
+    const checked = checkPrivate({ owner: options.owner, ops: options.ops });
+    const problem = checked.problems[0];
+    if (problem !== undefined) {
+      const at = problem.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+      throw new UsageError({ what: `${what}${at}`, value: problem.value, rule: problem.rule, fix: problem.fix });
+    }
+    const forced = options.link !== undefined ? "cxl" : undefined;
+    const parsed = parseMemory({ kind: "cxl", ...options.memory }, `${what}.memory`, forced);
+    const memory = { ...parsed, private: checked.spec! };
+    const node: NodeSpec = { id, socket, cpus: [], memory };
+    const links = [...this.#props.links];
+    if (options.link !== undefined) {
+      const link = parseLink("cxl", socket, id, options.link, `${what}.link`, `cxl${socket}.${id}`);
+      this.#freshLinkId(link.id, `${what}.link.id`);
+      links.push(link);
+    }
+    return this.#with({ nodes: [...this.#props.nodes, options.source === undefined ? node : { ...node, source: options.source }], links });
   }
 
   interconnect(a: number, b: number, options: InterconnectOptions): TopologyBuilder {

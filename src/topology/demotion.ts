@@ -7,6 +7,7 @@
  * the closest demotion target": complement the mask and call find_next_best_node).
  */
 import type { Random } from "../core/random.js";
+import { hasPrivateOp } from "./private.js";
 import type { KernelTopology, MemoryTier } from "./types.js";
 import { buildZonelists, findNextBestNode, type BestNodeContext } from "./zonelists.js";
 
@@ -109,8 +110,12 @@ export function rememberBestNodeContext(kt: KernelTopology, ctx: BestNodeContext
 export function bestNodeContext(kt: KernelTopology): BestNodeContext {
   const known = contexts.get(kt);
   if (known !== undefined) return known;
-  const base = { memoryNodes: kt.memoryNodes, hasCpus: (n: number) => kt.cpuNodes.includes(n), distance: (a: number, b: number) => kt.distance(a, b) };
-  const ctx: BestNodeContext = { ...base, nodeLoad: buildZonelists(kt.nodeIds, base).nodeLoad };
+  const hasCpus = (n: number): boolean => kt.cpuNodes.includes(n);
+  const distance = (a: number, b: number): number => kt.distance(a, b);
+  const nodeLoad = buildZonelists(kt.nodeIds, { memoryNodes: kt.memoryNodes, privateNodes: kt.privateNodes, hasCpus, distance }).nodeLoad;
+  // §6.1: private nodes are demotion candidates only with NP_OPS_DEMOTION (as in deriveKernelTopology).
+  const candidates = [...kt.memoryNodes, ...kt.privateNodes.filter((n) => hasPrivateOp(kt, n, "DEMOTION"))].sort((a, b) => a - b);
+  const ctx: BestNodeContext = { memoryNodes: candidates, hasCpus, distance, nodeLoad };
   contexts.set(kt, ctx);
   return ctx;
 }

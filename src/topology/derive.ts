@@ -3,7 +3,8 @@
  * hotplug: call it with the new spec). Each rule lives in its own file; this one wires them in the
  * kernel's order: distances (SLIT, §3.1), zonelists (§3.2, which leave node_load behind),
  * watermarks (§1.9), access coordinates and abstract distances (§5.1), tiers and demotion
- * targets (§5.2).
+ * targets (§5.2). Private nodes (§6.1) are kept out of N_MEMORY, get their own zonelists and
+ * watermarks, and join tiers and demotion only with NP_OPS_DEMOTION.
  */
 import { UsageError } from "../core/errors.js";
 import { accessCoordinates, bestAccessCoordinates } from "./access.js";
@@ -50,7 +51,13 @@ export function deriveKernelTopology(spec: TopologySpec, knobs?: Partial<Topolog
     return matrix[index.get(from)!]![index.get(to)!]!;
   };
 
-  const memoryNodes = nodes.filter((n) => n.memory !== null && n.memory.online && managed(n) > 0).map((n) => n.id);
+  const online = nodes.filter((n) => n.memory !== null && n.memory.online && managed(n) > 0);
+  // §6.1: private memory is N_MEMORY_PRIVATE instead of N_MEMORY (the two are exclusive).
+  const memoryNodes = online.filter((n) => !n.memory!.private).map((n) => n.id);
+  const privateNodes = online.filter((n) => n.memory!.private).map((n) => n.id);
+  const buddyNodes = online.map((n) => n.id);
+  // §6.1, §5.2: only private nodes with NP_OPS_DEMOTION join the tiers and the demotion candidates.
+  const tierNodes = online.filter((n) => !n.memory!.private || n.memory!.private.ops.includes("DEMOTION")).map((n) => n.id);
   const cpuNodes = nodes.filter((n) => n.cpus.length > 0).map((n) => n.id);
   if (memoryNodes.length === 0) {
     throw new UsageError({
@@ -65,12 +72,12 @@ export function deriveKernelTopology(spec: TopologySpec, knobs?: Partial<Topolog
   for (const n of nodes) for (const cpu of n.cpus) cpuNode.set(cpu, n.id);
 
   // §3.2: zonelists first, as mm init does; node_load stays for find_next_best_node's later users.
-  const zonelists = buildZonelists(nodeIds, { memoryNodes, hasCpus, distance });
-  const ctx: BestNodeContext = { memoryNodes, hasCpus, distance, nodeLoad: zonelists.nodeLoad };
+  const zonelists = buildZonelists(nodeIds, { memoryNodes, privateNodes, hasCpus, distance });
+  const ctx: BestNodeContext = { memoryNodes: tierNodes, hasCpus, distance, nodeLoad: zonelists.nodeLoad };
 
-  // §1.9
+  // §1.9: private nodes are ordinary buddy zones, so they get watermarks too.
   const wm = kernelWatermarks(
-    memoryNodes.map((id) => {
+    buddyNodes.map((id) => {
       const n = byId.get(id)!;
       return { node: id, zone: n.memory!.zone, managedPages: managed(n), hotplugged: isDriverManaged(n.memory!.kind) };
     }),
@@ -79,7 +86,7 @@ export function deriveKernelTopology(spec: TopologySpec, knobs?: Partial<Topolog
 
   // §5.1, §5.2
   const adist = abstractDistances(
-    memoryNodes.map((id) => {
+    tierNodes.map((id) => {
       const n = byId.get(id)!;
       return { node: id, kind: n.memory!.kind, hasCpus: hasCpus(id), coordinates: bestAccessCoordinates(spec, n) };
     }),
@@ -95,6 +102,7 @@ export function deriveKernelTopology(spec: TopologySpec, knobs?: Partial<Topolog
     knobs: k,
     nodeIds,
     memoryNodes,
+    privateNodes,
     cpuNodes,
     cpuNode,
     distance,
@@ -105,7 +113,7 @@ export function deriveKernelTopology(spec: TopologySpec, knobs?: Partial<Topolog
       node(id, "adistance(node)");
       const value = adist.adistance.get(id);
       if (value === undefined) {
-        throw new UsageError({ what: "adistance(node)", value: id, rule: "only nodes with online memory have an abstract distance", fix: "check kt.memoryNodes, or use kt.tierOf(node), which is null here" });
+        throw new UsageError({ what: "adistance(node)", value: id, rule: "only nodes with online memory (private ones only with NP_OPS_DEMOTION) have an abstract distance", fix: "check kt.memoryNodes, or use kt.tierOf(node), which is null here" });
       }
       return value;
     },
@@ -132,11 +140,11 @@ export function deriveKernelTopology(spec: TopologySpec, knobs?: Partial<Topolog
     },
     noFallbackZonelist(id: number): readonly number[] {
       node(id, "noFallbackZonelist(node)");
-      return memoryNodes.includes(id) ? [id] : [];
+      return buddyNodes.includes(id) ? [id] : [];
     },
     managedPages(id: number): number {
       const n = node(id, "managedPages(node)");
-      return memoryNodes.includes(id) ? managed(n) : 0;
+      return buddyNodes.includes(id) ? managed(n) : 0;
     },
     watermarks(id: number): Watermarks {
       node(id, "watermarks(node)");

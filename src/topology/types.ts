@@ -3,7 +3,7 @@
  * Linux derives from it at boot (KernelTopology). Canonical units: bytes, GB/s, ns.
  */
 
-/** What a node's memory is made of. Private nodes (seed 002) are a later extension. */
+/** What a node's memory is made of. Whether it is private (seed 002) is MemorySpec.private. */
 export type MemoryKind = "dram" | "cxl" | "hbm" | "pmem";
 
 /**
@@ -50,6 +50,39 @@ export interface MemorySpec {
   readonly online: boolean;
   /** Free text: where the memory's numbers come from (datasets cite every number here). */
   readonly source?: string;
+  /**
+   * Private Memory Nodes (RFC v4, seed 002, kernel-model.md §6.1): the memory is onlined as
+   * N_MEMORY_PRIVATE for one owning driver instead of N_MEMORY. Absent (or null in JSON) for
+   * ordinary memory; specs from the builder and from JSON omit the key for ordinary memory.
+   */
+  readonly private?: PrivateMemorySpec;
+}
+
+/**
+ * One NP_OPS_* capability an owning driver opts its private node into (RFC v4 patches 12-20),
+ * written without the NP_OPS_ prefix. src/topology/private.ts holds the dependency rules.
+ */
+export type PrivateNodeOp =
+  | "MIGRATION"
+  | "MEMPOLICY"
+  | "DEMOTION"
+  | "PROTECT_WRITE"
+  | "RECLAIM"
+  | "NUMA_BALANCING"
+  | "COMPACTION"
+  | "LONGTERM_PIN"
+  | "OOM_ELIGIBLE";
+
+/**
+ * The N_MEMORY_PRIVATE registration of a node's memory (add_private_memory_driver_managed plus
+ * node_private_ops.flags). Later services (compressed RAM: ratio, backpressure) get their own
+ * optional keys here, e.g. `compression: {...}`, so a spec without them stays valid.
+ */
+export interface PrivateMemorySpec {
+  /** The owning driver or service, e.g. "cram" or "cxl_mempolicy" (one owner per node). */
+  readonly owner: string;
+  /** The NP_OPS_* capabilities, without prefix, in the canonical order of NP_OPS (private.ts). */
+  readonly ops: readonly PrivateNodeOp[];
 }
 
 /** One NUMA node. */
@@ -146,8 +179,10 @@ export interface KernelTopology {
   readonly knobs: TopologyKnobs;
   /** Every node id, ascending. */
   readonly nodeIds: readonly number[];
-  /** N_MEMORY: nodes with online memory, ascending. */
+  /** N_MEMORY: nodes with online memory, ascending. Private nodes are not in it (§6.1). */
   readonly memoryNodes: readonly number[];
+  /** N_MEMORY_PRIVATE: nodes whose online memory is private to an owning driver, ascending (§6.1). */
+  readonly privateNodes: readonly number[];
   /** N_CPU: nodes with CPUs, ascending. */
   readonly cpuNodes: readonly number[];
   /** CPU id -> node id. */
@@ -168,11 +203,14 @@ export interface KernelTopology {
   demotionTargets(node: number): readonly number[];
   /** All nodes in strictly slower tiers than the node's (the fallback demotion mask). */
   lowerTierNodes(node: number): readonly number[];
-  /** The FALLBACK zonelist of a node: memory nodes in allocation order (§3.2). */
+  /**
+   * The FALLBACK zonelist of a node: memory nodes in allocation order (§3.2). Private nodes
+   * appear only in their own list, first, followed by the N_MEMORY nodes (§6.1).
+   */
   zonelist(node: number): readonly number[];
   /** The NOFALLBACK zonelist (for __GFP_THISNODE): the node itself, or empty if memoryless. */
   noFallbackZonelist(node: number): readonly number[];
-  /** Managed pages of a memory node (present pages; tiersim reserves none). */
+  /** Managed pages of a memory node, N_MEMORY or private (present pages; tiersim reserves none). */
   managedPages(node: number): number;
   /** The node's watermarks in pages. */
   watermarks(node: number): Watermarks;

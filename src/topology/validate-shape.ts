@@ -26,6 +26,8 @@ const memorySchema = z.strictObject({
   hmat: z.boolean(),
   online: z.boolean(),
   source: z.string().optional(),
+  /** Private Memory Nodes (§6.1); its content is checked by checkPrivate (private.ts) with paths. */
+  private: z.unknown().optional(),
 });
 
 /** One node as JSON may give it (quantities possibly still strings). */

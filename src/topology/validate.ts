@@ -6,6 +6,7 @@
 import { UsageError, type Issue } from "../core/errors.js";
 import { parseBandwidth, parseDuration, parseSize } from "../core/units.js";
 import { MAX_NODE_ID } from "./builder-options.js";
+import { checkPrivate } from "./private.js";
 import type { LatencyCurveSpec, LinkSpec, MemorySpec, NodeSpec, TopologySpec } from "./types.js";
 import { envelopeSchema, linkSchema, nodeSchema, parseShape, type RawLink, type RawNode } from "./validate-shape.js";
 
@@ -91,7 +92,12 @@ function normaliseMemory(c: Collector, m: NonNullable<RawNode["memory"]>, path: 
     hmat: m.hmat,
     online: m.online,
   };
-  return m.source === undefined ? spec : { ...spec, source: m.source };
+  const withSource = m.source === undefined ? spec : { ...spec, source: m.source };
+  if (m.private === undefined || m.private === null) return withSource;
+  // §6.1: owner, NP_OPS_* names and their dependency rules, each problem at its own path.
+  const checked = checkPrivate(m.private);
+  for (const p of checked.problems) c.add(p.code, [...path, "private", ...p.path], p.message);
+  return checked.spec === null ? withSource : { ...withSource, private: checked.spec };
 }
 
 function checkNodes(c: Collector, raw: readonly (RawNode | undefined)[]): (NodeSpec | undefined)[] {

@@ -74,18 +74,28 @@ export interface Zonelists {
 
 /**
  * build_all_zonelists: builds every node's FALLBACK list in ascending node id, sharing node_load.
+ * Private nodes (`privateNodes`, N_MEMORY_PRIVATE, §6.1) are not candidates of any list, as they
+ * are not in N_MEMORY; a private node's own list starts with itself and continues with the
+ * N_MEMORY nodes in find_next_best_node order (RFC v4 patch 04/27). [SIM] the private node's
+ * build shares node_load with the others, like any node processed in id order (not verified).
  *
  * @example
  * buildZonelists([0, 1, 2, 3], ctx).fallback.get(0) // [0, 2, 1, 3] on a 2-socket + 2-CXL SLIT
+ * buildZonelists([0, 1, 2, 3], { ...ctx, memoryNodes: [0, 1], privateNodes: [2, 3] }).fallback.get(2) // [2, 0, 1]
  */
-export function buildZonelists(nodeIds: readonly number[], ctx: Omit<BestNodeContext, "nodeLoad">): Zonelists {
+export function buildZonelists(nodeIds: readonly number[], ctx: Omit<BestNodeContext, "nodeLoad"> & { readonly privateNodes?: readonly number[] }): Zonelists {
   const nodeLoad = new Map<number, number>();
-  const live: BestNodeContext = { ...ctx, nodeLoad };
+  const live: BestNodeContext = { memoryNodes: ctx.memoryNodes, hasCpus: ctx.hasCpus, distance: ctx.distance, nodeLoad };
   const fallback = new Map<number, readonly number[]>();
+  const privateNodes = ctx.privateNodes ?? [];
   for (const local of [...nodeIds].sort((a, b) => a - b)) {
     const used = new Set<number>();
     const order: number[] = [];
     let prev = local;
+    if (privateNodes.includes(local)) {
+      used.add(local);
+      order.push(local);
+    }
     for (let node = findNextBestNode(live, local, used); node !== null; node = findNextBestNode(live, local, used)) {
       if (ctx.distance(local, node) !== ctx.distance(local, prev)) nodeLoad.set(node, (nodeLoad.get(node) ?? 0) + 1);
       order.push(node);

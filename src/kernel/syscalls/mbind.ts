@@ -5,7 +5,9 @@
  */
 import { SyscallError } from "../../core/errors.js";
 import { PAGE_SIZE } from "../../core/units.js";
+import { checkPrivateNodes } from "../../policy/privateNodes.js";
 import { MBIND_FLAGS } from "../../policy/types.js";
+import { mempolicyNodes } from "../../topology/private.js";
 import type { Policy } from "../../policy/types.js";
 import type { Kernel } from "../kernel.js";
 import { MigrationBatch } from "../migrate.js";
@@ -57,7 +59,9 @@ export function migrateMisplaced(k: Kernel, p: Process, s: number, e: number, po
   const batch = new MigrationBatch(k);
   const table = isInterleave(pol) ? interleaveTable(pol!, (n) => k.weightOf(n, pol)) : null;
   const plan = table ? null : planFor(pol, p);
-  const list = plan ? k.buddy.zonelistFor({ start: plan.start, mask: plan.mask, mems: p.mems, order: 0, cpuNode: p.cpuNode }) : [];
+  // RFC v4 patch 13 adds __GFP_PRIVATE to the mempolicy migration sites (§6.1).
+  const gfpPrivate = !!pol && pol.nodes.some((n) => k.topo.privateNodes.includes(n));
+  const list = plan ? k.buddy.zonelistFor({ start: plan.start, mask: plan.mask, mems: p.mems, order: 0, cpuNode: p.cpuNode, gfpPrivate }) : [];
   for (const v of p.mm.overlapping(s, e)) {
     for (let x = Math.max(s, v.start); x < Math.min(e, v.end); x++) {
       const f = v.frame(x - v.start);
@@ -111,7 +115,12 @@ export function sysMbind(
   const e = s + pages;
   if (e > 2 ** 52) throw new SyscallError(sc, "EINVAL", "addr + len overflows (§2.3)");
   if (pages === 0) return;
-  const pol = createPolicy(sc, mf, user, p.memsAllowed, k.topo.memoryNodes);
+  // §6.1: private nodes only with NP_OPS_MEMPOLICY; such nodes then count as nodes with memory
+  // and as allowed (cpuset control of private nodes is not modelled).
+  checkPrivateNodes(sc, user, k.topo, "vma-policy");
+  const policyNodes = mempolicyNodes(k.topo);
+  const mems = k.topo.privateNodes.length === 0 ? p.memsAllowed : [...p.memsAllowed, ...policyNodes.filter((n) => k.topo.privateNodes.includes(n))];
+  const pol = createPolicy(sc, mf, user, mems, policyNodes);
   if (pol && opts.onPolicy) opts.onPolicy(pol);
   // Range walk (queue_pages_range): holes are EFAULT except for MPOL_DEFAULT (§2.3 step 7).
   const vmas = p.mm.overlapping(s, e);

@@ -3,6 +3,7 @@
  */
 import { ERRNO, SyscallError } from "../../core/errors.js";
 import { PAGE_SIZE } from "../../core/units.js";
+import { checkPrivateNodes } from "../../policy/privateNodes.js";
 import { MBIND_FLAGS } from "../../policy/types.js";
 import { doMigratePages, migrateFrame } from "../migrate.js";
 import { copyNodemask, flagWord, MAX_NUMNODES } from "../mpol.js";
@@ -30,11 +31,15 @@ export function sysMigratePages(p: Process, pid: number, oldArg: NodesArg, newAr
   const to = copyNodemask(sc, newArg, maxnode);
   const t = target(p, sc, pid);
   if (t.tgid !== p.tgid && !p.capSysNice) throw new SyscallError(sc, "EPERM", "moving another process's pages needs CAP_SYS_NICE or the same credentials (§2.5)");
+  const topo = p.kernel.topo;
+  checkPrivateNodes(sc, to, topo, "migration-target");
+  // Private targets (NP_OPS_MIGRATION, §6.1) are outside cpuset mems in tiersim, so they pass both checks.
+  const isPrivate = (n: number): boolean => topo.privateNodes.includes(n);
   const tmems = t.memsAllowed;
-  if (!to.every((n) => tmems.includes(n)) && !p.capSysNice) {
+  if (!to.every((n) => tmems.includes(n) || isPrivate(n)) && !p.capSysNice) {
     throw new SyscallError(sc, "EPERM", `new nodes ${to.join(",")} are not all in the target's cpuset mems ${tmems.join(",")} and the caller lacks CAP_SYS_NICE (§2.5)`);
   }
-  const allowedTo = to.filter((n) => p.memsAllowed.includes(n) && p.kernel.topo.memoryNodes.includes(n));
+  const allowedTo = to.filter((n) => isPrivate(n) || (p.memsAllowed.includes(n) && topo.memoryNodes.includes(n)));
   if (allowedTo.length === 0) throw new SyscallError(sc, "EINVAL", `new nodes ${to.join(",")} do not intersect the caller's cpuset mems with memory (§2.5)`);
   return doMigratePages(p.kernel, t.mm, from, allowedTo, p.capSysNice);
 }
@@ -66,8 +71,10 @@ export function sysMovePages(p: Process, pid: number, pages: readonly number[], 
     const v = t.mm.find(vpn);
     if (nodes) {
       const n = nodes[i]!;
-      if (n < 0 || n >= MAX_NUMNODES || !k.topo.memoryNodes.includes(n)) throw new SyscallError(sc, "ENODEV", `node ${n} has no memory (§2.5)`);
-      if (!t.memsAllowed.includes(n)) throw new SyscallError(sc, "EACCES", `node ${n} is outside the target's cpuset mems (§2.5)`);
+      checkPrivateNodes(sc, [n], k.topo, "migration-target", "ENODEV");
+      const priv = k.topo.privateNodes.includes(n);
+      if (n < 0 || n >= MAX_NUMNODES || !(priv || k.topo.memoryNodes.includes(n))) throw new SyscallError(sc, "ENODEV", `node ${n} has no memory (§2.5)`);
+      if (!priv && !t.memsAllowed.includes(n)) throw new SyscallError(sc, "EACCES", `node ${n} is outside the target's cpuset mems (§2.5)`);
     }
     if (!v) {
       status.push(-ERRNO.EFAULT);

@@ -4,6 +4,7 @@
  */
 import { SyscallError } from "../../core/errors.js";
 import { PAGE_SIZE } from "../../core/units.js";
+import { checkPrivateNodes } from "../../policy/privateNodes.js";
 import { GET_MEMPOLICY_FLAGS, MPOL_MODES, MPOL_MODE_FLAGS } from "../../policy/types.js";
 import type { ModeFlagName, ModeName, Policy } from "../../policy/types.js";
 import { faultVma } from "../fault.js";
@@ -25,6 +26,7 @@ export function sysSetMempolicy(p: Process, mode: ModeArg, nodes: NodesArg, maxn
   const sc = "set_mempolicy";
   const mf = sanitizeMode(sc, modeWord(sc, mode), p.kernel.version);
   const user = copyNodemask(sc, nodes, maxnode);
+  checkPrivateNodes(sc, user, p.kernel.topo, "task-policy");
   const pol = createPolicy(sc, mf, user, p.memsAllowed, p.kernel.topo.memoryNodes);
   p.policy = pol;
   if (pol && (pol.mode === "MPOL_INTERLEAVE" || pol.mode === "MPOL_WEIGHTED_INTERLEAVE")) {
@@ -94,6 +96,8 @@ export function sysGetMempolicy(p: Process, opts: GetMempolicyOptions): GetMempo
   const mask = (nodes: readonly number[]): readonly number[] => (wantMask ? nodes : []);
   if (flags & MEMS) {
     if (flags & (NODE | ADDR)) throw new SyscallError(sc, "EINVAL", "MPOL_F_MEMS_ALLOWED cannot be combined with MPOL_F_NODE or MPOL_F_ADDR (§2.4)");
+    // Private nodes (§6.1) are never listed: tiersim keeps them out of cpuset mems, so the
+    // "all nodes" that libnuma derives from this mask stays valid for set_mempolicy.
     return { mode: 0, modeName: "MPOL_DEFAULT", modeFlags: [], nodes: mask(p.memsAllowed) };
   }
   const addr = opts.addr ?? 0;
