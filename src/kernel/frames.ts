@@ -54,8 +54,9 @@ export class FrameTable {
   #nfree = 0;
   #used = 0;
   /** Accounting group of each frame (0 = none) and the frame's weight in it (groups below). */
-  #group: Int32Array = new Int32Array(INITIAL_CAPACITY);
-  #groupWeight: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  // Empty until the first group exists: a table nobody groups pays nothing for them.
+  #group: Int32Array = new Int32Array(0);
+  #groupWeight: Float64Array = new Float64Array(0);
   /** Per group: pages and summed weights per node, kept up to date on every move and free. */
   readonly #groupPages: Float64Array[] = [new Float64Array(0)];
   readonly #groupWeights: Float64Array[] = [new Float64Array(0)];
@@ -93,7 +94,7 @@ export class FrameTable {
     this.#count(this.flags[f]!, from, -1);
     this.node[f] = node;
     this.#count(this.flags[f]!, node, 1);
-    const g = this.#group[f]!;
+    const g = this.#group[f] ?? 0;
     if (g !== 0) {
       const w = this.#groupWeight[f]!;
       this.#groupPages[g]![from]!--;
@@ -114,6 +115,10 @@ export class FrameTable {
    * frames.groupPages(g)[0]; // 1 when f is on node 0
    */
   newGroup(): number {
+    if (this.#group.length === 0) {
+      this.#group = new Int32Array(this.node.length);
+      this.#groupWeight = new Float64Array(this.node.length);
+    }
     this.#groupPages.push(new Float64Array(MAX_GROUP_NODES));
     this.#groupWeights.push(new Float64Array(MAX_GROUP_NODES));
     return this.#groupPages.length - 1;
@@ -126,7 +131,9 @@ export class FrameTable {
    * frames.setGroup(f, g, share);
    */
   setGroup(f: number, g: number, weight: number): void {
-    const old = this.#group[f]!;
+    if (g >= this.#groupPages.length || g < 0) throw new RangeError(`setGroup: group ${g} does not exist; create groups with newGroup()`);
+    const old = this.#group[f] ?? 0;
+    if (old === 0 && g === 0) return;
     const node = this.node[f]!;
     if (old !== 0) {
       this.#groupPages[old]![node]!--;
@@ -179,12 +186,14 @@ export class FrameTable {
     this.node = node;
     this.mapcount = mapcount;
     this.flags = flags;
-    const group = new Int32Array(cap);
-    group.set(this.#group);
-    this.#group = group;
-    const gw = new Float64Array(cap);
-    gw.set(this.#groupWeight);
-    this.#groupWeight = gw;
+    if (this.#group.length > 0) {
+      const group = new Int32Array(cap);
+      group.set(this.#group);
+      this.#group = group;
+      const gw = new Float64Array(cap);
+      gw.set(this.#groupWeight);
+      this.#groupWeight = gw;
+    }
     for (const [name, col] of this.#extra) {
       const bigger = new (col.constructor as new (n: number) => typeof col)(cap);
       bigger.set(col as never);
@@ -369,7 +378,7 @@ export class FrameTable {
    * table.release(f);
    */
   release(f: number): void {
-    if (this.#group[f] !== 0) this.setGroup(f, 0, 0);
+    if ((this.#group[f] ?? 0) !== 0) this.setGroup(f, 0, 0);
     this.#count(this.flags[f]!, this.node[f]!, -1);
     this.node[f] = 0;
     this.mapcount[f] = 0;
