@@ -44,9 +44,26 @@ export interface FrameAccess {
 export class AccessModel {
   readonly #frames: FrameTable;
   readonly #taskRate: Map<number, number> = new Map();
+  // The columns, refetched only when the frame table grew (growth replaces every array, and
+  // `node` first): reads on the hot paths (reclaim's referenced checks, hinting-fault times)
+  // then cost two typed-array loads instead of four map lookups.
+  #node: Int16Array | null = null;
+  #weight: Float64Array = new Float64Array(0);
+  #task: Int32Array = new Int32Array(0);
+  #sweep: Float32Array = new Float32Array(0);
+  #write: Uint8Array = new Uint8Array(0);
 
   constructor(frames: FrameTable) {
     this.#frames = frames;
+  }
+
+  #cols(): void {
+    if (this.#frames.node === this.#node) return;
+    this.#weight = this.#frames.column(WEIGHT, Float64Array, CLEAR);
+    this.#task = this.#frames.column(TASK, Int32Array, CLEAR);
+    this.#sweep = this.#frames.column(SWEEP, Float32Array);
+    this.#write = this.#frames.column(WRITE, Uint8Array);
+    this.#node = this.#frames.node;
   }
 
   /**
@@ -56,11 +73,12 @@ export class AccessModel {
    * k.access.set(f, { pid: 100, share: 0.001, sweep: 0.25, writeShare: 0 });
    */
   set(f: number, a: FrameAccess): void {
-    this.#frames.column(WEIGHT, Float64Array, CLEAR)[f] = a.share;
-    this.#frames.column(TASK, Int32Array, CLEAR)[f] = a.pid;
+    this.#cols();
+    this.#weight[f] = a.share;
+    this.#task[f] = a.pid;
     // Stored +1 so a zeroed column means "random access".
-    this.#frames.column(SWEEP, Float32Array)[f] = a.sweep === null ? 0 : 1 + a.sweep;
-    this.#frames.column(WRITE, Uint8Array)[f] = Math.round(a.writeShare * 255);
+    this.#sweep[f] = a.sweep === null ? 0 : 1 + a.sweep;
+    this.#write[f] = Math.round(a.writeShare * 255);
   }
 
   /**
@@ -71,10 +89,11 @@ export class AccessModel {
    * k.access.setMany(ids, weights, { pid: 100, sequential: true, writeShare: 1 / 3 });
    */
   setMany(frames: ArrayLike<number>, shares: ArrayLike<number>, opts: { pid: number; sequential: boolean; writeShare: number }): void {
-    const w = this.#frames.column(WEIGHT, Float64Array, CLEAR);
-    const t = this.#frames.column(TASK, Int32Array, CLEAR);
-    const s = this.#frames.column(SWEEP, Float32Array);
-    const wr = this.#frames.column(WRITE, Uint8Array);
+    this.#cols();
+    const w = this.#weight;
+    const t = this.#task;
+    const s = this.#sweep;
+    const wr = this.#write;
     const ws = Math.round(opts.writeShare * 255);
     const n = frames.length;
     for (let i = 0; i < n; i++) {
@@ -94,8 +113,9 @@ export class AccessModel {
    * k.access.clear(f);
    */
   clear(f: number): void {
-    this.#frames.column(WEIGHT, Float64Array, CLEAR)[f] = 0;
-    this.#frames.column(TASK, Int32Array, CLEAR)[f] = 0;
+    this.#cols();
+    this.#weight[f] = 0;
+    this.#task[f] = 0;
   }
 
   /**
@@ -115,12 +135,14 @@ export class AccessModel {
 
   /** The task whose accesses reach frame `f` (0 when none). */
   accessor(f: number): number {
-    return this.#frames.column(TASK, Int32Array, CLEAR)[f] ?? 0;
+    this.#cols();
+    return this.#task[f] ?? 0;
   }
 
   /** The fraction of frame `f`'s accesses that are stores. */
   writeShare(f: number): number {
-    return (this.#frames.column(WRITE, Uint8Array)[f] ?? 0) / 255;
+    this.#cols();
+    return (this.#write[f] ?? 0) / 255;
   }
 
   /**
@@ -130,9 +152,10 @@ export class AccessModel {
    * k.access.rate(f) // 1.2e4
    */
   rate(f: number): number {
-    const pid = this.#frames.column(TASK, Int32Array, CLEAR)[f] ?? 0;
+    this.#cols();
+    const pid = this.#task[f] ?? 0;
     if (pid === 0) return 0;
-    return (this.#frames.column(WEIGHT, Float64Array, CLEAR)[f] ?? 0) * (this.#taskRate.get(pid) ?? 0);
+    return (this.#weight[f] ?? 0) * (this.#taskRate.get(pid) ?? 0);
   }
 
   /**
@@ -146,7 +169,7 @@ export class AccessModel {
     const r = this.rate(f);
     if (!(r > 0)) return Infinity;
     const periodNs = 1e9 / r;
-    const sweep = this.#frames.column(SWEEP, Float32Array)[f] ?? 0;
+    const sweep = this.#sweep[f] ?? 0;
     if (sweep === 0) return rng.exponential(periodNs);
     // A sweep passes position p at times (p + k) * period: the next pass after now.
     const phase = (sweep - 1 - (nowNs / periodNs) % 1 + 1) % 1;
