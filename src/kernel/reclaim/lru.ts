@@ -117,7 +117,10 @@ export class LruClock {
     let visited = 0;
     let scanned = 0;
     let k = 0;
-    while (k < want && visited < maxVisit && top > 1) {
+    // At most one lap per call: a frame visited twice would be a candidate twice (its look is
+    // "now", so never referenced) and be demoted twice.
+    const limit = Math.min(maxVisit, top - 1);
+    while (k < want && visited < limit) {
       if (f >= top) f = 1;
       const fl = flags[f]!;
       const cur = f++;

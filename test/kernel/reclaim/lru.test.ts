@@ -64,4 +64,17 @@ describe("LruClock", () => {
     expect(k.frames.alloc(0, PG_ANON)).toBe(f);
     expect(lru.sizes(0)).toEqual({ active: 0, inactive: 1 });
   });
+
+  it("visits each frame at most once per call, so no frame is a candidate twice", () => {
+    // Found by the soak: with a budget larger than the table the hand lapped, met its own
+    // candidates again (looked at "now", so unreferenced) and reclaim demoted them twice.
+    const k = smallCxl();
+    const a = k.frames.alloc(0, PG_ANON);
+    const b = k.frames.alloc(0, PG_ANON);
+    const lru = new LruClock(k.frames, k.access, new Random(1));
+    const out = new Int32Array(8);
+    const r = lru.scan(0, 1e9, ALL, out, 8, 100);
+    expect(r).toEqual({ candidates: 2, scanned: 2, visited: 2 });
+    expect([...out.subarray(0, 2)]).toEqual([a, b]);
+  });
 });
