@@ -74,11 +74,13 @@ export interface OccupancyEntry {
  * Kernel state of one task at a snapshot (evolving runs).
  *
  * @example
- * { systemNs: 1.2e8, scanPeriodMs: 1000, preferredNode: 0 }
+ * { systemNs: 1.2e8, numaNs: 1.1e8, scanPeriodMs: 1000, preferredNode: 0 }
  */
 export interface TaskKernelState {
   /** CPU time charged to kernel work in the task's context so far (costs.ts), ns. */
   readonly systemNs: number;
+  /** The part of it NUMA balancing took (PTE updates, hinting faults, migrations), ns. */
+  readonly numaNs: number;
   /** NUMA-balancing scan period, ms; null when balancing is off for it. */
   readonly scanPeriodMs: number | null;
   /** numa_preferred_nid; null when unset. */
