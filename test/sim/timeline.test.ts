@@ -93,7 +93,7 @@ describe("evolving runs, seed 000 in miniature", () => {
     expect(hotOnDram(r, 40)).toBeLessThan(0.5);
     expect(last(r, "numa_pte_updates")).toBe(0);
     expect(last(r, "pgpromote_success")).toBe(0);
-    const row = r.summary.objects().find((x: { task: string }) => x.task === "cache") as { autonuma_cost_pct: number; system_time_s: number };
+    const row = (r.summary.objects() as { task: string }[]).find((x) => x.task === "cache") as { autonuma_cost_pct: number; system_time_s: number };
     expect(row.autonuma_cost_pct).toBe(0);
     expect(row.system_time_s).toBe(0);
   });
@@ -106,10 +106,10 @@ describe("evolving runs, seed 000 in miniature", () => {
     expect(last(r, "pgpromote_success")).toBeLessThanOrEqual(last(r, "pgpromote_candidate"));
     // Room for promotions came from demoting the hog's pages, whose accesses are none.
     expect(last(r, "pgdemote_kswapd")).toBeGreaterThan(0);
-    const row = r.summary.objects().find((x: { task: string }) => x.task === "cache") as { autonuma_cost_pct: number; system_time_s: number; throughput_accesses_per_s: number };
+    const row = (r.summary.objects() as { task: string }[]).find((x) => x.task === "cache") as { autonuma_cost_pct: number; system_time_s: number; throughput_accesses_per_s: number };
     expect(row.autonuma_cost_pct).toBeGreaterThan(0);
     expect(row.system_time_s).toBeGreaterThan(0);
-    const before = run(false).summary.objects().find((x: { task: string }) => x.task === "cache") as { throughput_accesses_per_s: number };
+    const before = (run(false).summary.objects() as { task: string }[]).find((x) => x.task === "cache") as { throughput_accesses_per_s: number };
     expect(row.throughput_accesses_per_s).toBeGreaterThan(before.throughput_accesses_per_s);
   });
 });
