@@ -85,6 +85,7 @@ describe("evolving runs, seed 000 in miniature", () => {
     const rows = (r.occupancy.objects() as { time_s: number; process: string; hot: boolean; toptier: boolean; pages: number }[]).filter((d) => d.time_s === t && d.process === "cache" && d.hot);
     return rows.filter((x) => x.toptier).reduce((a, x) => a + x.pages, 0) / rows.reduce((a, x) => a + x.pages, 0);
   };
+  const summaryRow = (r: ReturnType<typeof run>): Record<string, number> => (r.summary.objects() as Record<string, number>[]).find((x) => (x.task as unknown) === "cache")!;
   const last = (r: ReturnType<typeof run>, c: string): number => (r.vmstat.objects() as { counter: string; time_s: number; value: number }[]).find((d) => d.counter === c && d.time_s === 40)!.value;
 
   it("mainline never scans the default-policy shmem cache: nothing promoted, no NUMA-balancing cost", () => {
@@ -93,7 +94,7 @@ describe("evolving runs, seed 000 in miniature", () => {
     expect(hotOnDram(r, 40)).toBeLessThan(0.5);
     expect(last(r, "numa_pte_updates")).toBe(0);
     expect(last(r, "pgpromote_success")).toBe(0);
-    const row = (r.summary.objects() as { task: string }[]).find((x) => x.task === "cache") as { autonuma_cost_pct: number; system_time_s: number };
+    const row = summaryRow(r) as { autonuma_cost_pct: number; system_time_s: number };
     expect(row.autonuma_cost_pct).toBe(0);
     expect(row.system_time_s).toBe(0);
   });
@@ -106,10 +107,10 @@ describe("evolving runs, seed 000 in miniature", () => {
     expect(last(r, "pgpromote_success")).toBeLessThanOrEqual(last(r, "pgpromote_candidate"));
     // Room for promotions came from demoting the hog's pages, whose accesses are none.
     expect(last(r, "pgdemote_kswapd")).toBeGreaterThan(0);
-    const row = (r.summary.objects() as { task: string }[]).find((x) => x.task === "cache") as { autonuma_cost_pct: number; system_time_s: number; throughput_accesses_per_s: number };
+    const row = summaryRow(r) as { autonuma_cost_pct: number; system_time_s: number; throughput_accesses_per_s: number };
     expect(row.autonuma_cost_pct).toBeGreaterThan(0);
     expect(row.system_time_s).toBeGreaterThan(0);
-    const before = (run(false).summary.objects() as { task: string }[]).find((x) => x.task === "cache") as { throughput_accesses_per_s: number };
+    const before = summaryRow(run(false)) as { throughput_accesses_per_s: number };
     expect(row.throughput_accesses_per_s).toBeGreaterThan(before.throughput_accesses_per_s);
   });
 });
