@@ -33,6 +33,22 @@ describe("evolving runs", () => {
     ]);
   });
 
+  it("count a cold hog's pages as cold occupancy although no phase accesses them", () => {
+    const wl = workload()
+      .process("hog", (p) => p.threads(1).on({ node: 0 }).coldHog({ size: "1GiB" }))
+      .process("kv", (p) => p.threads(8).on({ node: 0 }).kvCache({ size: "256MiB", kind: "shmem", hotFraction: 0.25, hotShare: 0.9 }))
+      .build();
+    const run = simulate({ topology: machine, workload: wl, policy: demotion, duration: "2s", seed: 1, epoch: "1s" });
+    const hog = run.occupancy.filter((d: { process: string; pages: number }) => d.process === "hog" && d.pages > 0).objects() as { time_s: number; node: number; hot: boolean; pages: number }[];
+    // 1 GiB = 262144 pages written once at t = 0 (share 0: all cold); DRAM has room for it, so
+    // every sample has them all on node 0, none hot.
+    expect(hog.map((r) => [r.time_s, r.node, r.hot, r.pages])).toEqual([
+      [0, 0, false, 262144],
+      [1, 0, false, 262144],
+      [2, 0, false, 262144],
+    ]);
+  });
+
   it("without kernel activity give the static run's placement and throughput", () => {
     const dynamic = simulate({ topology: machine, workload: kv, policy: demotion, duration: "2s", seed: 1, epoch: "1s" });
     const still = simulate({ topology: machine, workload: kv, duration: "2s", seed: 1, epoch: "1s" });
