@@ -6,7 +6,7 @@ import type { Data } from "plotly.js-dist-min";
 import { UsageError } from "../core/errors.js";
 import { Figure } from "./figure.js";
 import { requireColumns, rowsOf } from "./columns.js";
-import { FONT_FAMILY, kindColor, SERIES_COLORS, shade } from "./palette.js";
+import { darken, FONT_FAMILY, kindColor, SERIES_COLORS, shade } from "./palette.js";
 
 /**
  * The parts of a run the figure reads: a SimulationResult fits.
@@ -30,7 +30,8 @@ export interface TierOccupancyOptions {
   /**
    * Stack by node (default), by region ("process/region"), by region kind (anon, shmem, file),
    * by node and kind ("node+kind": where the shmem sits), or by node and hot/cold ("hot": where
-   * the hot set sits; needs the occupancy's `hot` column). Split layers keep their node's hue.
+   * the hot set sits; needs the occupancy's `hot` column). Split layers keep their node's hue;
+   * a second node of the same memory kind (socket 1's DRAM) is drawn darker than the first.
    */
   readonly by?: TierOccupancyBy;
   readonly title?: string;
@@ -79,11 +80,14 @@ export function tierOccupancy(run: OccupancySource, options: TierOccupancyOption
   requireColumns(run.occupancy, columns, "tierOccupancy(run.occupancy)", "simulate(...).occupancy");
   const memKind = new Map<number, string>();
   if (run.nodes && run.nodes.columnNames().includes("kind")) for (const r of rowsOf<{ node: number; kind: string }>(run.nodes)) memKind.set(r.node, r.kind);
+  // The second, third... node of one memory kind gets a darker version of the kind's colour.
+  const kindRank = new Map<number, number>();
+  for (const n of [...memKind.keys()].sort((a, b) => a - b)) kindRank.set(n, [...kindRank.keys()].filter((m) => memKind.get(m) === memKind.get(n)).length);
   const rows = rowsOf<OccRow>(run.occupancy);
   const times = [...new Set(rows.map((r) => r.time_s))].sort((a, b) => a - b);
   const layers = new Map<string, { label: string; color: string; bytes: Map<number, number>; order: number }>();
   for (const r of rows) {
-    const layer = layerOf(r, by, memKind.get(r.node) ?? null, layers.size);
+    const layer = layerOf(r, by, memKind.get(r.node) ?? null, kindRank.get(r.node) ?? 0, layers.size);
     const existing = layers.get(layer.key) ?? { ...layer, bytes: new Map<number, number>() };
     layers.set(layer.key, existing);
     existing.bytes.set(r.time_s, (existing.bytes.get(r.time_s) ?? 0) + r.bytes);
@@ -126,8 +130,8 @@ function nodeLabel(r: OccRow, kind: string | null): string {
 }
 
 /** The layer a row belongs to: its key, legend label, colour and stacking order. */
-function layerOf(r: OccRow, by: TierOccupancyBy, memKind: string | null, index: number): { key: string; label: string; color: string; order: number } {
-  const nodeColor = memKind ? kindColor(memKind).line : SERIES_COLORS[r.node % SERIES_COLORS.length]!;
+function layerOf(r: OccRow, by: TierOccupancyBy, memKind: string | null, kindRank: number, index: number): { key: string; label: string; color: string; order: number } {
+  const nodeColor = memKind ? darken(kindColor(memKind).line, Math.min(0.6, 0.35 * kindRank)) : SERIES_COLORS[r.node % SERIES_COLORS.length]!;
   switch (by) {
     case "node":
       return { key: `n${r.node}`, label: nodeLabel(r, memKind), color: memKind ? nodeColor : SERIES_COLORS[index % SERIES_COLORS.length]!, order: r.node };

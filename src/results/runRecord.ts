@@ -91,7 +91,7 @@ export interface TaskKernelState {
  * Kernel state of one memory node at a snapshot (evolving runs).
  *
  * @example
- * { freePages: 1024, promoThresholdMs: 1000 }
+ * { freePages: 1024, promoThresholdMs: 1000, kswapdNs: 0, kswapdWakeups: 0 }
  */
 export interface NodeKernelState {
   readonly freePages: number;
@@ -99,6 +99,11 @@ export interface NodeKernelState {
   readonly promoThresholdMs: number | null;
   /** CPU time of the node's kswapd so far, ns. */
   readonly kswapdNs: number;
+  /**
+   * Times the node's kswapd was woken from sleep so far: by the allocator's slow path (§1.8)
+   * or by a promotion short of headroom (§4.8). /proc/vmstat has no such counter.
+   */
+  readonly kswapdWakeups: number;
 }
 
 /**

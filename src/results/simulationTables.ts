@@ -84,13 +84,14 @@ export function tasksTable(record: RunRecord): ColumnTable {
 }
 
 /**
- * Per memory node and sample: read and write bandwidth, loaded latency and utilisation.
+ * Per memory node and sample: read and write bandwidth, loaded latency and utilisation; in
+ * evolving runs also free pages, the promotion threshold and kswapd wakeups so far.
  *
  * @example
  * nodesOverTimeTable(record).filter((d) => d.node === 1)
  */
 export function nodesOverTimeTable(record: RunRecord): ColumnTable {
-  const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation", "free_pages", "promo_threshold_ms"]);
+  const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation", "free_pages", "promo_threshold_ms", "kswapd_wakeups"]);
   forEachSample(record, (t, seg, snap) => {
     for (const n of record.memoryNodes) {
       const p = seg?.solution?.nodes.find((x) => x.node === n.node);
@@ -107,6 +108,7 @@ export function nodesOverTimeTable(record: RunRecord): ColumnTable {
         utilisation: p?.utilisation ?? 0,
         free_pages: snap?.nodes?.[n.node]?.freePages ?? null,
         promo_threshold_ms: snap?.nodes?.[n.node]?.promoThresholdMs ?? null,
+        kswapd_wakeups: snap?.nodes?.[n.node]?.kswapdWakeups ?? null,
       });
     }
   });

@@ -20,14 +20,14 @@ export function taskKernelState(k: Kernel, p: Process): TaskKernelState {
 }
 
 /**
- * A memory node's free pages, promotion threshold and kswapd CPU time.
+ * A memory node's free pages, promotion threshold, kswapd CPU time and kswapd wakeups.
  *
  * @example
- * nodeKernelState(k, 0) // { freePages: 1024, promoThresholdMs: null, kswapdNs: 0 }
+ * nodeKernelState(k, 0) // { freePages: 1024, promoThresholdMs: null, kswapdNs: 0, kswapdWakeups: 0 }
  */
 export function nodeKernelState(k: Kernel, node: number): NodeKernelState {
   // The threshold only means something on nodes promotion moves pages to, in tiering mode.
   const tiering = (k.sysctl.read("kernel.numa_balancing") & 2) !== 0;
   const target = tiering && k.topo.isToptier(node) && k.topo.cpuNodes.includes(node);
-  return { freePages: k.buddy.free[node] ?? 0, promoThresholdMs: target ? k.numab.nodeState(node).thresholdMs : null, kswapdNs: k.costs.kswapdNs(node) };
+  return { freePages: k.buddy.free[node] ?? 0, promoThresholdMs: target ? k.numab.nodeState(node).thresholdMs : null, kswapdNs: k.costs.kswapdNs(node), kswapdWakeups: k.buddy.kswapdWakeups[node] ?? 0 };
 }

@@ -33,8 +33,9 @@ export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32A
 
 /**
  * Gives a region's frames their access shares and accounting groups for a phase. With
- * `access` null (the phase does not use the region) its frames stop being accessed but keep
- * their groups, so the region still shows in occupancy, now all cold to reclaim.
+ * `access` null (the phase does not use the region) or a share of 0, its frames stop being
+ * accessed but keep their groups, so the region still shows in occupancy, now all cold to
+ * reclaim; frames in no group yet (a region touched first by such a phase) join the cold one.
  *
  * @example
  * assignRegionAccess(k, proc, region, groups, phase.accesses[0], seed);
@@ -42,7 +43,15 @@ export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32A
 export function assignRegionAccess(k: Kernel, proc: MachineProcess, region: MappedRegion, groups: RegionGroups, access: AccessSpec | null, seed: number): void {
   const frames = regionFrames(proc, region);
   if (access === null || access.share <= 0) {
-    for (let i = 0; i < frames.length; i++) if (frames[i]! > 0) k.access.clear(frames[i]!);
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!;
+      if (f <= 0) continue;
+      k.access.clear(f);
+      // A region first touched by a phase that gives it no accesses (a coldHog) still holds
+      // memory: its pages join the cold group so occupancy counts them. Traffic never reads
+      // the weight of an unused region.
+      if (k.frames.groupOf(f) === 0) k.frames.setGroup(f, groups.cold, 1 / region.pages);
+    }
     return;
   }
   const w = weightsFor(seed, proc.spec.name, region.spec.name, region.pages, access.pattern).weights;

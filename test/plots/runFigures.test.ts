@@ -8,7 +8,7 @@ import { UsageError } from "../../src/core/errors.js";
 import { plots } from "../../src/plots/index.js";
 import { compareMetrics } from "../../src/plots/compareRuns.js";
 import { counterUnit } from "../../src/plots/counterTimeline.js";
-import { kindColor, shade } from "../../src/plots/palette.js";
+import { darken, kindColor, shade } from "../../src/plots/palette.js";
 import { nodes, occAfter, occBefore, occupancy, tasks, vmstat } from "./runFixtures.js";
 
 type Trace = Record<string, unknown> & { name: string; x: number[]; y: (number | null)[]; line: { color: string; dash: string; shape?: string } };
@@ -229,6 +229,17 @@ describe("plots.tierOccupancy by node+kind and hot", () => {
     expect(t[0]!.y).toEqual([gib(400), gib(350), gib(150)]);
     expect(t[2]!.y).toEqual([0, gib(100), gib(300)]);
     expect(t[3]!.line.color).toBe(shade(kindColor("cxl").line, 0.55));
+  });
+
+  it("tells two nodes of one memory kind apart: the second is darker, the hot/cold split kept", () => {
+    // Two DRAM sockets (nodes 0 and 1) and one CXL node (2), 10 pages each at t = 0.
+    const occ = aq.from([0, 1, 2].map((node) => ({ time_s: 0, node, tier: node === 2 ? 1 : 0, kind: "anon", process: "p", region: "r", hot: true, pages: 10, bytes: 40960 })));
+    const nd = aq.from([0, 1, 2].map((node) => ({ time_s: 0, node, kind: node === 2 ? "cxl" : "dram" })));
+    const byNode = traces(plots.tierOccupancy({ occupancy: occ, nodes: nd }));
+    expect(byNode.map((t) => t.line.color)).toEqual([kindColor("dram").line, darken(kindColor("dram").line, 0.35), kindColor("cxl").line]);
+    expect(darken("#1f5fa8", 0.5)).toBe("#103054");
+    const byHot = traces(plots.tierOccupancy({ occupancy: occ, nodes: nd }, { by: "hot" }));
+    expect(byHot[1]!.line.color).toBe(darken(kindColor("dram").line, 0.35));
   });
 
   it("rejects an unknown layering, and 'hot' without the hot column", () => {

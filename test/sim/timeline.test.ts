@@ -5,6 +5,7 @@ import { resolveScenario } from "../../src/sim/validateScenario.js";
 import { evolves } from "../../src/sim/timeline.js";
 import { policy } from "../../src/policy/policySet.js";
 import { presets } from "../../src/topology/presets.js";
+import { withMemoryCapacity } from "../../src/topology/resize.js";
 import { workload } from "../../src/workload/index.js";
 import { withMemoryCapacity } from "../../src/topology/resize.js";
 import type { ProgressInfo } from "../../src/sim/progress.js";
@@ -31,6 +32,46 @@ describe("evolving runs", () => {
     expect(end.map((r) => [r.node, r.hot, r.toptier, r.kind, r.pages])).toEqual([
       [0, true, true, "shmem", 16384],
       [0, false, true, "shmem", 49152],
+    ]);
+  });
+
+  it("count a cold hog's pages as cold occupancy although no phase accesses them", () => {
+    const wl = workload()
+      .process("hog", (p) => p.threads(1).on({ node: 0 }).coldHog({ size: "1GiB" }))
+      .process("kv", (p) => p.threads(8).on({ node: 0 }).kvCache({ size: "256MiB", kind: "shmem", hotFraction: 0.25, hotShare: 0.9 }))
+      .build();
+    const run = simulate({ topology: machine, workload: wl, policy: demotion, duration: "2s", seed: 1, epoch: "1s" });
+    const hog = run.occupancy.filter((d: { process: string; pages: number }) => d.process === "hog" && d.pages > 0).objects() as { time_s: number; node: number; hot: boolean; pages: number }[];
+    // 1 GiB = 262144 pages written once at t = 0 (share 0: all cold); DRAM has room for it, so
+    // every sample has them all on node 0, none hot.
+    expect(hog.map((r) => [r.time_s, r.node, r.hot, r.pages])).toEqual([
+      [0, 0, false, 262144],
+      [1, 0, false, 262144],
+      [2, 0, false, 262144],
+    ]);
+  });
+
+  it("count kswapd wakeups per node: PREFERRED_MANY wakes DRAM's kswapd, the default policy spills without waking it", () => {
+    // Node 0 = 4 GiB = 1048576 pages, low watermark 2493 (§1.9 with wsf 10). The hog (default
+    // policy, CPU 0) takes node 0 down to exactly low and puts the rest of its 4 GiB on node 2
+    // in the fast path: no node failed, no kswapd woken (§1.8 steps 1-2). At 1 s the app's
+    // 64 MiB first touch: the default policy walks the same zonelist 0 2 1 3 and again finds
+    // node 2 above low, so still no wakeup; PREFERRED_MANY{0} pass 1 tries node 0 alone, fails
+    // low and wakes node 0's kswapd once (§1.8 PREFERRED_MANY row). Demotion to node 2 finds
+    // node 2 above low, so its kswapd stays asleep; nothing allocates afterwards.
+    const small = withMemoryCapacity(presets.twoSocketCxl(), { 0: "4GiB", 1: "4GiB", 2: "8GiB", 3: "8GiB" });
+    const wl = workload()
+      .process("hog", (p) => p.threads(1).on({ node: 0 }).coldHog({ size: "4GiB" }))
+      .process("app", (p) => p.threads(1).on({ node: 0 }).uniform({ size: "64MiB", at: "1s" }))
+      .build();
+    const wakeups = (pol: ReturnType<typeof policy>) => {
+      const run = simulate({ topology: small, workload: wl, policy: pol.sysfs("/sys/kernel/mm/numa/demotion_enabled", "true").build(), duration: "2s", seed: 1, epoch: "500ms" });
+      return (run.nodes.objects() as { time_s: number; node: number; kswapd_wakeups: number }[]).filter((r) => r.time_s === 0.5 || r.time_s === 2).map((r) => [r.time_s, r.node, r.kswapd_wakeups]);
+    };
+    expect(wakeups(policy())).toEqual([0.5, 2].flatMap((t) => [0, 1, 2, 3].map((n) => [t, n, 0])));
+    expect(wakeups(policy().taskPolicy("app", "MPOL_PREFERRED_MANY", [0]))).toEqual([
+      [0.5, 0, 0], [0.5, 1, 0], [0.5, 2, 0], [0.5, 3, 0],
+      [2, 0, 1], [2, 1, 0], [2, 2, 0], [2, 3, 0],
     ]);
   });
 
