@@ -31,9 +31,9 @@ export type PinnedScanSkip =
    */
   | "all"
   /**
-   * Only pinned folios in COW (private) mappings are skipped, together with COW folios mapped
-   * more than once; pinned folios in shared mappings are made PROT_NONE for nothing (the
-   * change_pte_range check through v6.18).
+   * Only PTE-mapped pinned folios in COW (private) mappings are skipped (the change_pte_range
+   * check through v6.18); pinned folios in shared mappings, and pinned PMD-mapped THPs in any
+   * mapping (change_huge_pmd had no pin test), are made PROT_NONE for nothing.
    */
   | "cow";
 
