@@ -26,9 +26,16 @@ export type VmaScanFilter =
 
 /** Which DMA-pinned folios the scanner leaves alone (kernel-model.md §4.4, seed 004). */
 export type PinnedScanSkip =
-  /** Every maybe-pinned folio is skipped at scan time (newer kernels). */
+  /**
+   * Every maybe-pinned folio is skipped at scan time ("mm: mprotect: always skip dma pinned
+   * folio in prot_numa_skip()", Kefeng Wang, mm tree Oct 2025: v6.19 inferred).
+   */
   | "all"
-  /** Only pinned folios in COW mappings are skipped; others are made PROT_NONE for nothing. */
+  /**
+   * Only PTE-mapped pinned folios in COW (private) mappings are skipped (the change_pte_range
+   * check through v6.18); pinned folios in shared mappings, and pinned PMD-mapped THPs in any
+   * mapping (change_huge_pmd had no pin test), are made PROT_NONE for nothing.
+   */
   | "cow";
 
 /** Opt-in or version-dependent behaviours of a booted kernel; missing fields take the version default. */
@@ -59,7 +66,11 @@ export interface KernelBehaviours {
   readonly preferredManyRule?: PreferredManyRule;
   /** Per-VMA scan filtering. Default by version: none before v6.4, pid before v6.7, then pid+forced. */
   readonly vmaScanFilter?: VmaScanFilter;
-  /** Pinned folios skipped at scan time. Default "all" from v6.5 (inferred), "cow" before. */
+  /**
+   * Pinned folios skipped at scan time. Default "all" from v6.19 (inferred: the patch was in the
+   * mm tree in Oct 2025; v6.15 and the Jul 2025 prot_numa_skip() refactor still test pins only
+   * in COW mappings), "cow" before.
+   */
   readonly pinnedScanSkip?: PinnedScanSkip;
   /**
    * PR_NUMA_BALANCING: prctl to disable or enable NUMA balancing per process (Gang Li,
@@ -99,7 +110,7 @@ export function resolveBehaviours(version: string, overrides: KernelBehaviours =
     shmemNumabFix: false,
     preferredManyRule: "merged",
     vmaScanFilter: atLeast(version, "v6.7") ? "pid+forced" : atLeast(version, "v6.4") ? "pid" : "none",
-    pinnedScanSkip: atLeast(version, "v6.5") ? "all" : "cow",
+    pinnedScanSkip: atLeast(version, "v6.19") ? "all" : "cow",
     perProcessNumab: false,
     demotionHonoursMempolicy: false,
     privateNodeDesign: "gfp-private",
@@ -117,7 +128,7 @@ export const BEHAVIOUR_STATUS: Readonly<Record<keyof KernelBehaviours, string>> 
   shmemNumabFix: "posted fix (J. Weiner, 29 Jun 2026, seed 000), merge status unknown; kernel-model.md §4.3",
   preferredManyRule: "merged ~v6.10 as 'merged'; 'first-posted' is the Feb 2024 posting (seed 001); kernel-model.md §4.6",
   vmaScanFilter: "merged: per-VMA PID filter v6.4, forced progress v6.7 (seed 004); kernel-model.md §4.3, §6.5",
-  pinnedScanSkip: "merged: all pinned folios skipped at scan time in newer kernels, COW only before (seed 004); kernel-model.md §4.4",
+  pinnedScanSkip: "merged: all pinned folios skipped at scan time from ~v6.19 (mm tree Oct 2025), only in COW mappings before (seed 004); kernel-model.md §4.4",
   perProcessNumab: "unmerged proposal (PR_NUMA_BALANCING, 2021-2022, seed 004); kernel-model.md §6.4",
   demotionHonoursMempolicy: "what-if only (seed 000: 'Demotions don't care about mempolicy'); no patch",
   privateNodeDesign: "unmerged RFC v4 (Private Memory Nodes, G. Price, Feb 2026, seed 002): 'gfp-private' as posted, 'fallback-only' the June 2026 thread's alternative; kernel-model.md §6.1",

@@ -52,6 +52,11 @@ describe("resolveBehaviours", () => {
     expect(resolveBehaviours("v6.4").vmaScanFilter).toBe("pid");
     expect(resolveBehaviours("v6.7").vmaScanFilter).toBe("pid+forced");
     expect(resolveBehaviours("v6.16").shmemNumabFix).toBe(false);
+    // change_pte_range of v6.15 and the Jul 2025 prot_numa_skip() still test folio_maybe_dma_pinned
+    // only in COW mappings; the unconditional skip reached the mm tree in Oct 2025 (v6.19).
+    expect(resolveBehaviours("v6.16").pinnedScanSkip).toBe("cow");
+    expect(resolveBehaviours("v6.18").pinnedScanSkip).toBe("cow");
+    expect(resolveBehaviours("v6.19").pinnedScanSkip).toBe("all");
     expect(resolveBehaviours("v6.16", { shmemNumabFix: true, vmaScanFilter: "none" })).toMatchObject({ shmemNumabFix: true, vmaScanFilter: "none" });
   });
 });

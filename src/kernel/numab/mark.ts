@@ -60,9 +60,12 @@ export function markChunk(nb: NumaBalancing, p: Process, v: Vma, s: number, e: n
     }
     const n = node[f]!;
     const pinned = thp ? anyPinned(v, x, c.pins) : c.pins[f]! > 0;
+    // Before the unconditional skip, only change_pte_range tested pins (in COW mappings);
+    // change_huge_pmd had no pin test at all, so a pinned PMD-mapped THP was marked anywhere
+    // (§4.4; the PMD path took the common folio checks in the same Oct 2025 series).
     const skip =
       (cow && mapcount[f]! > 1) ||
-      (pinned && (skipPinnedAll || cow)) ||
+      (pinned && (skipPinnedAll || (cow && !thp))) ||
       ((flags[f]! & (PG_FILE | PG_DIRTY)) === (PG_FILE | PG_DIRTY) && v.kind === "file-shared") ||
       n === localNode ||
       (!normal && topo.isToptier(n));

@@ -211,6 +211,22 @@ describe("PTE marking (§4.4)", () => {
       expect([rule, pte(k), k.numab.pinnedInvalidations]).toEqual([rule, 768, 0]);
     }
   });
+
+  it("a pinned THP in a private mapping: marked under 'cow' (no pin test on the PMD path), skipped under 'all'", () => {
+    for (const rule of ["cow", "all"] as const) {
+      const k = kernel({ behaviours: { pinnedScanSkip: rule } });
+      k.sysfs.write("/sys/kernel/mm/transparent_hugepage/enabled", "always");
+      const { p, a } = remoteTask(k, 4 * MiB);
+      expect(p.pinPages(a, 2 * MiB)).toBe(512);
+      k.access.setTaskRate(p.pid, 1);
+      k.advance("1s");
+      // Two PMD-mapped THPs, the first pinned. 'cow': change_huge_pmd has no pin test, both
+      // PMDs are marked (1024 PTE updates, 2 huge) and the pinned one's 512 are wasted.
+      // 'all': the pinned PMD is skipped, the other one marked (512, 1 huge, nothing wasted).
+      const vs = k.vmstat();
+      expect([rule, vs.numa_pte_updates, vs.numa_huge_pte_updates, k.numab.pinnedInvalidations]).toEqual(rule === "cow" ? [rule, 1024, 2, 512] : [rule, 512, 1, 0]);
+    }
+  });
 });
 
 describe("PR_NUMA_BALANCING (§6.4, unmerged)", () => {
