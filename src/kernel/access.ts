@@ -10,7 +10,6 @@
  *   random access, the next pass of the sweep for sequential access;
  * - whether the referenced bit was set since reclaim last looked: 1 - exp(-rate * elapsed).
  */
-import type { Random } from "../core/random.js";
 import type { FrameTable } from "./frames.js";
 
 /** Per-frame column names (FrameTable.column). */
@@ -160,17 +159,18 @@ export class AccessModel {
 
   /**
    * The delay until frame `f` is next accessed after `nowNs`: the time of the hinting fault of
-   * a PTE made PROT_NONE now. Infinity when nothing accesses it.
+   * a PTE made PROT_NONE now. Infinity when nothing accesses it. `u` is a uniform number in
+   * [0, 1) that picks the wait of a randomly accessed page (a sequential one ignores it).
    *
    * @example
-   * k.access.nextAccessDelayNs(f, k.clock.nowNs, rng) // 8.1e5
+   * k.access.nextAccessDelayNs(f, k.clock.nowNs, hashUniform(seed, f, now)) // 8.1e5
    */
-  nextAccessDelayNs(f: number, nowNs: number, rng: Random): number {
+  nextAccessDelayNs(f: number, nowNs: number, u: number): number {
     const r = this.rate(f);
     if (!(r > 0)) return Infinity;
     const periodNs = 1e9 / r;
     const sweep = this.#sweep[f] ?? 0;
-    if (sweep === 0) return rng.exponential(periodNs);
+    if (sweep === 0) return -periodNs * Math.log(1 - u);
     // A sweep passes position p at times (p + k) * period: the next pass after now.
     const phase = (sweep - 1 - (nowNs / periodNs) % 1 + 1) % 1;
     return (phase === 0 ? 1 : phase) * periodNs;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Random } from "../../src/core/random.js";
+import { Random, hashUniform } from "../../src/core/random.js";
 
 function draw(r: Random, n: number): number[] {
   return Array.from({ length: n }, () => r.float());
@@ -43,5 +43,25 @@ describe("Random", () => {
 
   it("rejects a seed that is not a safe integer", () => {
     expect(() => new Random(1.5)).toThrow(/seed: got 1.5; must be a safe integer/);
+  });
+});
+
+describe("hashUniform", () => {
+  it("depends only on its inputs, spreads over [0, 1) and differs between neighbours", () => {
+    expect(hashUniform(1, 4711, 2000)).toBe(hashUniform(1, 4711, 2000));
+    expect(hashUniform(1, 4711, 2000)).not.toBe(hashUniform(1, 4712, 2000));
+    expect(hashUniform(1, 4711, 2000)).not.toBe(hashUniform(2, 4711, 2000));
+    expect(hashUniform(1, 4711, 2 ** 40)).not.toBe(hashUniform(1, 4711, 2 ** 40 + 2 ** 33));
+    const n = 100_000;
+    const bins = new Array(10).fill(0);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const u = hashUniform(7, i, 1e9);
+      expect(u >= 0 && u < 1).toBe(true);
+      bins[Math.floor(u * 10)]++;
+      sum += u;
+    }
+    expect(sum / n).toBeCloseTo(0.5, 2);
+    for (const b of bins) expect(Math.abs(b - n / 10)).toBeLessThan(n / 100);
   });
 });

@@ -7,7 +7,6 @@ import { policy } from "../../src/policy/policySet.js";
 import { presets } from "../../src/topology/presets.js";
 import { withMemoryCapacity } from "../../src/topology/resize.js";
 import { workload } from "../../src/workload/index.js";
-import { withMemoryCapacity } from "../../src/topology/resize.js";
 import type { ProgressInfo } from "../../src/sim/progress.js";
 
 const machine = presets.sprCxl();

@@ -87,7 +87,7 @@ export function markChunk(nb: NumaBalancing, p: Process, v: Vma, s: number, e: n
     out.ptes += nr;
     out.writes += 1;
     if (thp) huge++;
-    const delay = thp ? folioDelay(nb, v, x) : k.access.nextAccessDelayNs(f, now, nb.rng);
+    const delay = thp ? folioDelay(nb, v, x) : k.access.nextAccessDelayNs(f, now, nb.draw(f, now));
     if (delay !== Infinity) k.clock.after(delay, nb.faultKind, f, token);
     x = last;
   }
@@ -107,6 +107,6 @@ function anyPinned(v: Vma, x: number, pins: Uint16Array): boolean {
 function folioDelay(nb: NumaBalancing, v: Vma, x: number): number {
   const k = nb.kernel;
   let d = Infinity;
-  for (let i = 0; i < 512; i++) d = Math.min(d, k.access.nextAccessDelayNs(v.frame(x - v.start + i), k.clock.nowNs, nb.rng));
+  for (let i = 0; i < 512; i++) d = Math.min(d, k.access.nextAccessDelayNs(v.frame(x - v.start + i), k.clock.nowNs, nb.draw(v.frame(x - v.start + i), k.clock.nowNs)));
   return d;
 }

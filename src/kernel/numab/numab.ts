@@ -3,7 +3,7 @@
  * of every task, the hinting-fault events of every marked page, and the state the results
  * layer reads. Installed as `k.numab`.
  */
-import type { Random } from "../../core/random.js";
+import { hashUniform } from "../../core/random.js";
 import type { Kernel } from "../kernel.js";
 import type { AddressSpace } from "../mm.js";
 import type { Process } from "../process.js";
@@ -57,8 +57,8 @@ export class NumaBalancing {
   readonly kernel: Kernel;
   /** The debugfs knobs (/sys/kernel/debug/sched/numa_balancing/*). */
   readonly knobs: NumabKnobs;
-  /** The subsystem's own random stream (hinting-fault times). */
-  readonly rng: Random;
+  /** Seed of the counter-based draws that time hinting faults (draw()). */
+  readonly #seed: number;
   /** Event kinds on k.clock. */
   readonly scanKind: number;
   readonly faultKind: number;
@@ -82,10 +82,22 @@ export class NumaBalancing {
   /** kernel.numa_balancing_promote_rate_limit_MBps in pages (MB -> 4 KiB pages). */
   rateLimitPages: number;
 
+  /**
+   * The uniform number behind the hinting-fault time of frame `f` marked at `nowNs`: keyed by
+   * the frame and the time, so one page's fault time never depends on what other pages or
+   * processes drew (core/random.ts hashUniform).
+   *
+   * @example
+   * k.numab.draw(f, k.clock.nowNs) // 0.37...
+   */
+  draw(f: number, nowNs: number): number {
+    return hashUniform(this.#seed, f, nowNs);
+  }
+
   constructor(k: Kernel) {
     this.kernel = k;
     this.knobs = new NumabKnobs(k.sysfs);
-    this.rng = k.random.fork("numab");
+    this.#seed = k.random.fork("numab").int(0, 2 ** 31 - 1);
     this.scanKind = k.clock.register("numab.scan", (e) => this.#onScan(e.a));
     this.faultKind = k.clock.register("numab.fault", (e) => hintFault(this, e.a, e.b));
     let mode = k.sysctl.read("kernel.numa_balancing");

@@ -9,7 +9,8 @@
  * one) and frames whose LRU the pass may not reclaim (anon without swap or demotion). Each frame
  * carries an active bit and the time reclaim last looked at it; whether its referenced bit was
  * set since then is a draw with k.access.referencedProbability(f, now - lastLook) from the
- * reclaim stream (a frame never looked at counts from boot, time 0).
+ * reclaim seed keyed by frame and time (hashUniform), so one page's draw never depends on how
+ * many other pages were looked at first (a frame never looked at counts from boot, time 0).
  *
  * What one look does (shrink_active_list / folio_check_references, condensed):
  * - active, referenced: stays active (the bit is cleared by the look);
@@ -22,7 +23,7 @@
  * its rate says. The cost is proportional to the frames the hand visits: a node's own pages
  * plus the other nodes' ids interleaved with them, never all pages per event.
  */
-import type { Random } from "../../core/random.js";
+import { hashUniform, type Random } from "../../core/random.js";
 import type { AccessModel } from "../access.js";
 import { PG_ANON, PG_FILE, PG_KERNEL, PG_SHMEM } from "../frames.js";
 import type { FrameTable } from "../frames.js";
@@ -78,7 +79,8 @@ export interface ScanResult {
 export class LruClock {
   readonly #frames: FrameTable;
   readonly #access: AccessModel;
-  readonly #rng: Random;
+  /** Seed of the counter-based referenced draws (keyed by frame and time, not by call order). */
+  readonly #seed: number;
   /** Hand position per node (a frame id). */
   readonly #hand: Map<number, number> = new Map();
   /** pgactivate / pgdeactivate per node since the last take (the caller adds them to stats). */
@@ -88,7 +90,7 @@ export class LruClock {
   constructor(frames: FrameTable, access: AccessModel, rng: Random) {
     this.#frames = frames;
     this.#access = access;
-    this.#rng = rng;
+    this.#seed = rng.int(0, 2 ** 31 - 1);
   }
 
   /** The active-bit column (fetched again after allocations, which may grow it). */
@@ -127,7 +129,7 @@ export class LruClock {
       visited++;
       if (fl === 0 || nodes[cur] !== node || fl & PG_KERNEL || !(fl & lruMask) || (pin && pin[cur])) continue;
       const p = this.#access.referencedProbability(cur, nowNs - look[cur]!);
-      const referenced = p >= 1 || (p > 0 && this.#rng.float() < p);
+      const referenced = p >= 1 || (p > 0 && hashUniform(this.#seed, cur, nowNs) < p);
       look[cur] = nowNs;
       if (active[cur]) {
         if (!referenced) {
