@@ -42,7 +42,15 @@ export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32A
 export function assignRegionAccess(k: Kernel, proc: MachineProcess, region: MappedRegion, groups: RegionGroups, access: AccessSpec | null, seed: number): void {
   const frames = regionFrames(proc, region);
   if (access === null || access.share <= 0) {
-    for (let i = 0; i < frames.length; i++) if (frames[i]! > 0) k.access.clear(frames[i]!);
+    // A region touched but never used (coldHog, or a region first touched by a phase that gives
+    // it no share) has no group yet: it joins the cold group with no traffic weight, so its
+    // pages still show in occupancy. Frames already grouped keep their group.
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!;
+      if (f <= 0) continue;
+      k.access.clear(f);
+      if (k.frames.groupOf(f) === 0) k.frames.setGroup(f, groups.cold, 0);
+    }
     return;
   }
   const w = weightsFor(seed, proc.spec.name, region.spec.name, region.pages, access.pattern).weights;
