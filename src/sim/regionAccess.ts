@@ -43,14 +43,14 @@ export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32A
 export function assignRegionAccess(k: Kernel, proc: MachineProcess, region: MappedRegion, groups: RegionGroups, access: AccessSpec | null, seed: number): void {
   const frames = regionFrames(proc, region);
   if (access === null || access.share <= 0) {
+    // A region touched but never used (coldHog, or a region first touched by a phase that gives
+    // it no share) has no group yet: it joins the cold group with no traffic weight, so its
+    // pages still show in occupancy. Frames already grouped keep their group.
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i]!;
       if (f <= 0) continue;
       k.access.clear(f);
-      // A region first touched by a phase that gives it no accesses (a coldHog) still holds
-      // memory: its pages join the cold group so occupancy counts them. Traffic never reads
-      // the weight of an unused region.
-      if (k.frames.groupOf(f) === 0) k.frames.setGroup(f, groups.cold, 1 / region.pages);
+      if (k.frames.groupOf(f) === 0) k.frames.setGroup(f, groups.cold, 0);
     }
     return;
   }

@@ -74,6 +74,25 @@ describe("evolving runs", () => {
     ]);
   });
 
+  it("count a region that is touched but never accessed (coldHog) as cold pages, as the static run does", () => {
+    const wl = workload()
+      .process("hog", (p) => p.on({ node: 0 }).coldHog({ size: "64MiB" }))
+      .process("kv", (p) => p.threads(8).on({ node: 0 }).kvCache({ size: "256MiB", kind: "shmem", hotFraction: 0.25, hotShare: 0.9 }))
+      .build();
+    const dynamic = simulate({ topology: machine, workload: wl, policy: demotion, duration: "2s", seed: 1, epoch: "1s" });
+    const hogRows = dynamic.occupancy.filter((d: { time_s: number; process: string }) => d.time_s === 2 && d.process === "hog").objects() as { node: number; hot: boolean; kind: string; pages: number }[];
+    // 64 MiB = 16384 anonymous pages, first-touched on node 0 (DRAM has room), never accessed.
+    expect(hogRows.map((r) => [r.node, r.hot, r.kind, r.pages])).toEqual([[0, false, "anon", 16384]]);
+    const still = simulate({ topology: machine, workload: wl, duration: "2s", seed: 1, epoch: "1s" });
+    const perProcess = (r: typeof still): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const row of r.occupancy.filter((d: { time_s: number }) => d.time_s === 2).objects() as { process: string; pages: number }[]) out[row.process] = (out[row.process] ?? 0) + row.pages;
+      return out;
+    };
+    expect(perProcess(dynamic)).toEqual({ hog: 16384, kv: 65536 });
+    expect(perProcess(still)).toEqual(perProcess(dynamic));
+  });
+
   it("without kernel activity give the static run's placement and throughput", () => {
     const dynamic = simulate({ topology: machine, workload: kv, policy: demotion, duration: "2s", seed: 1, epoch: "1s" });
     const still = simulate({ topology: machine, workload: kv, duration: "2s", seed: 1, epoch: "1s" });
