@@ -21,6 +21,7 @@ import { MemObject, NO_PAGE, ZERO_PAGE } from "./objects.js";
 import { SegfaultError } from "./signals.js";
 import { sysGetMempolicy, sysSetMempolicy, sysSetMempolicyHomeNode } from "./syscalls/policy.js";
 import type { GetMempolicyOptions, GetMempolicyResult } from "./syscalls/policy.js";
+import { sysSchedSetaffinity } from "./syscalls/affinity.js";
 import { sysMbind } from "./syscalls/mbind.js";
 import type { FlagsArg } from "./syscalls/mbind.js";
 import { sysMigratePages, sysMovePages } from "./syscalls/migrate.js";
@@ -57,6 +58,8 @@ export class Process implements FaultTask {
   readonly tgid: number;
   /** The CPU the task runs on. */
   cpu: number;
+  /** The CPUs the task may run on (sched_setaffinity), ascending; null = every CPU. */
+  cpusAllowed: readonly number[] | null = null;
   /** The address space (shared by threads). */
   readonly mm: AddressSpace;
   /** The task policy (set_mempolicy), null = default (§1.3 scope 3). */
@@ -242,7 +245,11 @@ export class Process implements FaultTask {
    */
   exitMm(): number {
     const before = this.kernel.frames.used;
-    for (const p of this.kernel.processes()) if (p.mm === this.mm) p.killed = true;
+    for (const p of this.kernel.processes()) {
+      if (p.mm !== this.mm) continue;
+      p.killed = true;
+      this.kernel.numab.taskExited(p);
+    }
     const vmas = [...this.mm.vmas];
     for (const v of vmas) unmapRange(this.kernel, this.mm, v.start, v.end);
     return before - this.kernel.frames.used;
@@ -261,6 +268,7 @@ export class Process implements FaultTask {
     return this.kernel.adopt((pid) => {
       const child = new Process(this.kernel, { pid, cpu: opts.cpu ?? this.cpu, capSysNice: this.capSysNice, cpuset: this.cpuset, mm });
       child.policy = this.policy;
+      child.cpusAllowed = this.cpusAllowed; // the affinity mask is inherited
       child.ilPrev = this.ilPrev; // dup_task_struct copies il_prev / il_weight
       child.ilWeight = this.ilWeight;
       return child;
@@ -280,10 +288,23 @@ export class Process implements FaultTask {
     return this.kernel.adopt((pid) => {
       const t = new Process(this.kernel, { pid, tgid: this.tgid, cpu: opts.cpu ?? this.cpu, capSysNice: this.capSysNice, cpuset: this.cpuset, mm: this.mm });
       t.policy = this.policy;
+      t.cpusAllowed = this.cpusAllowed;
       t.ilPrev = this.ilPrev;
       t.ilWeight = this.ilWeight;
       return t;
     });
+  }
+
+  /**
+   * sched_setaffinity(0, mask): the CPUs this task may run on; EINVAL for a mask with no CPU
+   * of the machine. A task off the new set moves to its lowest CPU.
+   *
+   * @example
+   * p.schedSetaffinity([0, 1]); // p.cpusAllowed -> [0, 1]
+   */
+  schedSetaffinity(cpus: readonly number[]): void {
+    this.#alive();
+    sysSchedSetaffinity(this, cpus);
   }
 
   /**

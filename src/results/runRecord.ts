@@ -74,7 +74,7 @@ export interface OccupancyEntry {
  * Kernel state of one task at a snapshot (evolving runs).
  *
  * @example
- * { systemNs: 1.2e8, numaNs: 1.1e8, scanPeriodMs: 1000, preferredNode: 0 }
+ * { systemNs: 1.2e8, numaNs: 1.1e8, scanPeriodMs: 1000, preferredNode: 0, node: 0 }
  */
 export interface TaskKernelState {
   /** CPU time charged to kernel work in the task's context so far (costs.ts), ns. */
@@ -85,6 +85,8 @@ export interface TaskKernelState {
   readonly scanPeriodMs: number | null;
   /** numa_preferred_nid; null when unset. */
   readonly preferredNode: number | null;
+  /** The node of the task's CPU at the snapshot (NUMA balancing may move it); absent in older records. */
+  readonly node?: number;
 }
 
 /**

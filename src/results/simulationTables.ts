@@ -67,7 +67,7 @@ export function tasksTable(record: RunRecord): ColumnTable {
         time_s: t / NS_PER_S,
         task: task.task,
         phase,
-        node: task.node,
+        node: snap?.tasks?.[task.task]?.node ?? task.node,
         threads: task.threads,
         throughput_accesses_per_s: p?.accessesPerSec ?? 0,
         bandwidth_gbps: p?.bandwidthGBps ?? 0,

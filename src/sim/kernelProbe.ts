@@ -7,16 +7,16 @@ import type { Process } from "../kernel/process.js";
 import type { NodeKernelState, TaskKernelState } from "../results/runRecord.js";
 
 /**
- * A task's charged system time, scan period and preferred node.
+ * A task's charged system time, scan period, preferred node and current node.
  *
  * @example
- * taskKernelState(k, p) // { systemNs: 0, numaNs: 0, scanPeriodMs: 1000, preferredNode: null }
+ * taskKernelState(k, p) // { systemNs: 0, numaNs: 0, scanPeriodMs: 1000, preferredNode: null, node: 0 }
  */
 export function taskKernelState(k: Kernel, p: Process): TaskKernelState {
   const on = !p.killed && k.numab.mode(p) !== 0;
   const t = k.numab.taskState(p.pid);
   const c = k.costs.taskBreakdown(p.tgid);
-  return { systemNs: k.costs.systemNs(p.tgid), numaNs: c.pte_update + c.hint_fault + c.migrate, scanPeriodMs: on ? t.scanPeriodMs : null, preferredNode: t.preferredNid >= 0 ? t.preferredNid : null };
+  return { systemNs: k.costs.systemNs(p.tgid), numaNs: c.pte_update + c.hint_fault + c.migrate, scanPeriodMs: on ? t.scanPeriodMs : null, preferredNode: t.preferredNid >= 0 ? t.preferredNid : null, node: p.cpuNode };
 }
 
 /**

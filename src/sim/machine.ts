@@ -42,7 +42,7 @@ export interface MappedRegion {
 export interface MachineProcess {
   readonly spec: ProcessSpec;
   readonly process: Process;
-  /** The node its threads run on (the perf model's task node). */
+  /** The node its threads started on (NUMA balancing may move it: see process.cpuNode). */
   readonly cpuNode: number;
   readonly regions: MappedRegion[];
   /** False once the OOM killer took it. */
@@ -148,10 +148,11 @@ function sharedObject(k: Kernel, r: ResolvedScenario, region: RegionSpec, shared
 function spawnProcess(r: ResolvedScenario, k: Kernel, spec: ProcessSpec, index: number, shared: Map<string, MemObject>, warnings: Warnings, issues: Issue[]): MachineProcess {
   const cpus = allowedCpus(r, spec, index, warnings);
   const p = k.spawn({ cpu: cpus[0] });
+  p.schedSetaffinity(cpus); // NUMA balancing moves the task only within its allowed CPUs
   const cpuNode = k.topo.cpuNode.get(cpus[0]!)!;
   const nodesUsed = new Set(cpus.map((c) => k.topo.cpuNode.get(c)));
   if (nodesUsed.size > 1) {
-    warnings.add("threads_on_one_node", ["workload", "processes", index, "binding"], `process "${spec.name}" may run on nodes ${[...nodesUsed].join(", ")}; the model runs all its threads on node ${cpuNode}, where it started`);
+    warnings.add("threads_on_one_node", ["workload", "processes", index, "binding"], `process "${spec.name}" may run on nodes ${[...nodesUsed].join(", ")}; the model runs all its threads on one node: ${cpuNode}, where it started (NUMA balancing may move the process within its CPUs)`);
   }
   if (spec.threads > cpus.length) {
     warnings.add("oversubscribed", ["workload", "processes", index, "threads"], `process "${spec.name}" has ${spec.threads} threads for ${cpus.length} CPUs; the model does not slow threads that share a CPU`);

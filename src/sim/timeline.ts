@@ -45,6 +45,8 @@ interface ProcState {
   fractions: Record<number, number>;
   readShare: number;
   lastSystemNs: number;
+  /** The node the perf model last ran the task on (NUMA balancing may move the task). */
+  node: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
   const k = m.kernel;
   const shape = describeRun(r, warnings);
   const groups = regionGroups(m);
-  const states: ProcState[] = m.processes.map((proc) => ({ proc, phase: -1, fractions: {}, readShare: 1, lastSystemNs: 0 }));
+  const states: ProcState[] = m.processes.map((proc) => ({ proc, phase: -1, fractions: {}, readShare: 1, lastSystemNs: 0, node: proc.process.cpuNode }));
   const segments: Segment[] = [];
   const snapshots: Snapshot[] = [];
   let solution: PerformanceSolution | null = null;
@@ -83,6 +85,10 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
       if (!moved && maxChange(split.fractions, s.fractions) >= RESOLVE_THRESHOLD) moved = true;
       s.fractions = split.fractions;
       s.readShare = split.readShare;
+      if (s.proc.process.cpuNode !== s.node) {
+        s.node = s.proc.process.cpuNode;
+        moved = true;
+      }
     }
     if (moved) {
       const tasks = states.filter((s) => s.phase >= 0 && s.proc.alive && Object.keys(s.fractions).length > 0).map(perfTaskOf);
@@ -193,7 +199,7 @@ function perfTaskOf(s: ProcState): PerfTask {
   const perf = s.proc.spec.perf;
   return {
     name: s.proc.spec.name,
-    node: s.proc.cpuNode,
+    node: s.node,
     threads: s.proc.spec.threads,
     mlp: perf.mlp,
     computeNsPerAccess: perf.computeNs,

@@ -4,7 +4,7 @@
  * was marked with; a frame that was freed, reused or re-marked since has another token (the
  * columns are cleared on free), so its stale fault is dropped.
  */
-import { PG_THP } from "../frames.js";
+import { PG_DIRTY, PG_FILE, PG_THP } from "../frames.js";
 import { effectivePolicy } from "../effective.js";
 import { MigrationBatch } from "../migrate.js";
 import type { Process } from "../process.js";
@@ -18,8 +18,10 @@ import type { PreferredManyRule } from "../behaviours.js";
 import type { Policy } from "../../policy/types.js";
 import type { NumaBalancing } from "./numab.js";
 import { adjustThreshold, rateLimited } from "./promotion.js";
+import { groupAllowsMigration } from "./group.js";
 import { markPid } from "./state.js";
 import { taskNumaFault } from "./taskstats.js";
+import type { HintFaultInfo } from "./taskstats.js";
 
 /**
  * Handles the hinting fault of frame `f` marked with `token`.
@@ -57,7 +59,19 @@ export function hintFault(nb: NumaBalancing, f: number, token: number): void {
   // In tiering mode a slow-tier folio's cpupid field holds its scan time: "unset" for stats.
   // An unset cpupid (0) or a scan time (-1) has no valid CPU field (cpupid_valid, §4.7/§4.9).
   const cpupidValid = c.lastCpu[f]! > 0;
-  const lastPidForStats = (tiering && !k.topo.isToptier(cur)) || !cpupidValid ? 0 : c.lastPid[f]!;
+  const statsCpupid = !(tiering && !k.topo.isToptier(cur)) && cpupidValid;
+  const lastPidForStats = statsCpupid ? c.lastPid[f]! : 0;
+  const lastCpuForStats = statsCpupid ? c.lastCpu[f]! - 1 : -1;
+  // TNF_NO_GROUP: the PTE was not writable (§4.5). [SIM] writable = the folio was written and
+  // this mapping may write it in place: VM_SHARED, or an exclusive anonymous folio (not COW-shared
+  // after fork, not a private file mapping's page-cache folio).
+  const vmShared = v.kind === "shmem" || v.kind === "file-shared";
+  const fl = k.frames.flags[f]!;
+  const mapcount = k.frames.mapcount[f]!;
+  const writable = (fl & PG_DIRTY) !== 0 && (vmShared || ((fl & PG_FILE) === 0 && mapcount <= 1));
+  // TNF_SHARED: maybe mapped by more than one mm, in a VM_SHARED mapping.
+  const sharedFlag = vmShared && mapcount > 1;
+  const base = { lastPid: lastPidForStats, lastCpu: lastCpuForStats, cpupidValid, pages: nr, local, noGroup: !writable, shared: sharedFlag };
   const pol = effectivePolicy(v, vpn, T.policy).policy;
   // One reusable argument object per kernel: no closure is created per fault.
   const m = misplacedArgs(nb);
@@ -74,11 +88,17 @@ export function hintFault(nb: NumaBalancing, f: number, token: number): void {
   m.c = c;
   const target = mpolMisplaced(pol, m);
   if (target < 0) {
-    taskNumaFault(nb, T, t, lastPidForStats, cpupidValid, cur, nr, { local, migrated: false, migrateFailed: false });
+    taskNumaFault(nb, T, t, faultInfo(base, cur, false, false));
     return;
   }
   const ok = migrateMisplaced(nb, T, v, vpn, f, cur, target, nr, tiering, c);
-  taskNumaFault(nb, T, t, lastPidForStats, cpupidValid, ok ? target : cur, nr, { local, migrated: ok, migrateFailed: !ok });
+  taskNumaFault(nb, T, t, faultInfo(base, ok ? target : cur, ok, !ok));
+}
+
+type FaultBase = Omit<HintFaultInfo, "memNode" | "migrated" | "migrateFailed">;
+
+function faultInfo(b: FaultBase, memNode: number, migrated: boolean, migrateFailed: boolean): HintFaultInfo {
+  return { ...b, memNode, migrated, migrateFailed };
 }
 
 /** The mutable mpol_misplaced arguments of one kernel, with the fault the callbacks need. */
@@ -156,8 +176,9 @@ function shouldNumaMigrate(nb: NumaBalancing, T: Process, f: number, src: number
   if ((t.preferredNid < 0 || t.scanSeq <= 4) && (lastPid === 0 || lastPid === T.pid)) return true;
   // Two-stage filter: the previous fault must have come from the destination node too.
   if (lastPid !== 0 && k.topo.cpuNode.get(lastCpu - 1) !== dst) return false;
-  // Private fault, or no numa_group (groups are not modelled): migrate.
-  return true;
+  if (lastPid === T.pid) return true; // private fault
+  // Shared fault: without a numa_group migrate, else the group's CPU/memory use decides (§4.7).
+  return t.group === null || groupAllowsMigration(t.group, src, dst);
 }
 
 /** migrate_misplaced_folio_prepare + migrate_misplaced_folio (§4.8). */

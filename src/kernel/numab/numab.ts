@@ -15,9 +15,11 @@ import { hintFault } from "./hintfault.js";
 import { NUMAB_NORMAL, NUMAB_TIERING, NumabKnobs } from "./knobs.js";
 import { freshPromotion } from "./promotion.js";
 import type { NodePromotion } from "./promotion.js";
+import { leaveGroup } from "./group.js";
+import { moveTask, taskScanStart } from "./placement.js";
 import { scanPass } from "./scan.js";
 import type { VmaSkipReason } from "./scan.js";
-import { taskScanMax, taskScanMin } from "./scanperiod.js";
+import { taskScanMax } from "./scanperiod.js";
 import { newMmNuma, newTaskNuma } from "./state.js";
 import type { MmNuma, TaskNuma, VmaNuma } from "./state.js";
 
@@ -32,6 +34,10 @@ export interface TaskNumaView {
   /** Hinting faults taken by the task, and pages they migrated. */
   readonly faults: number;
   readonly pagesMigrated: number;
+  /** The numa_group's gid (pid of the task that created it), null when not in a group (§4.10). */
+  readonly groupId: number | null;
+  /** Tasks in the group (0 when not in a group). */
+  readonly groupSize: number;
 }
 
 /** Read-only promotion state of one node (results layer). */
@@ -67,6 +73,12 @@ export class NumaBalancing {
    * each a wasted MMU invalidation since the folio can never migrate (seed 004).
    */
   pinnedInvalidations = 0;
+  /**
+   * tiersim-specific (mainline has no counter: numa_task_migrated was merged for v6.16-rc1 and
+   * reverted before the release): tasks moved to their preferred node by numa_migrate_preferred.
+   */
+  taskMigrations = 0;
+  #groupSerial = 0;
   /** VMAs skipped by reason (what the sched_skip_vma_numa tracepoint would report). */
   readonly skips: Record<VmaSkipReason, number> = { UNSUITABLE: 0, SCAN_DELAY: 0, PID_INACTIVE: 0, SEQ_COMPLETED: 0 };
   readonly #tasks: Map<number, TaskNuma> = new Map();
@@ -179,6 +191,38 @@ export class NumaBalancing {
     return t;
   }
 
+  /** The NUMA state of a task if it has one (no creation). */
+  existingTask(pid: number): TaskNuma | undefined {
+    return this.#tasks.get(pid);
+  }
+
+  /** A fresh creation number for a numa_group (kernel internal, group.ts). */
+  nextGroupSerial(): number {
+    return ++this.#groupSerial;
+  }
+
+  /**
+   * A task exits (kernel internal): task_numa_free takes its faults out of its group.
+   *
+   * @example
+   * k.numab.taskExited(p);
+   */
+  taskExited(p: Process): void {
+    const t = this.#tasks.get(p.pid);
+    if (t) leaveGroup(t);
+  }
+
+  /**
+   * Moves a task to another CPU (kernel internal: sched_setaffinity, task placement), with the
+   * scan-period reset of a cross-node move (§4.11).
+   *
+   * @example
+   * k.numab.moveTask(p, 2);
+   */
+  moveTask(p: Process, cpu: number): void {
+    moveTask(this, p, cpu);
+  }
+
   /** The NUMA state of an mm (created on first use). */
   mmState(mm: AddressSpace): MmNuma {
     let s = this.#mms.get(mm);
@@ -272,7 +316,7 @@ export class NumaBalancing {
     const ms = this.mmState(p.mm);
     if (!t.started) {
       t.started = true;
-      t.scanPeriodMs = taskScanMin(this.rss(p.mm, ms), this.knobs.values); // task_scan_start, no groups
+      t.scanPeriodMs = taskScanStart(this, p, t);
     }
     let costNs = 0;
     const oneNodeCpuset = atLeast(k.version, "v6.16") && !p.cpuset.isRoot && p.memsAllowed.length === 1;
@@ -291,7 +335,7 @@ export class NumaBalancing {
    * A task's NUMA-balancing state.
    *
    * @example
-   * k.numab.taskState(p.pid) // { scanPeriodMs: 250, preferredNid: 0, ... }
+   * k.numab.taskState(p.pid) // { scanPeriodMs: 250, preferredNid: 0, ..., groupId: null, groupSize: 0 }
    */
   taskState(pid: number): TaskNumaView {
     const p = this.kernel.process(pid);
@@ -302,6 +346,8 @@ export class NumaBalancing {
       scanSeq: p ? this.mmState(p.mm).scanSeq : 0,
       faults: t?.faults ?? 0,
       pagesMigrated: t?.pagesMigrated ?? 0,
+      groupId: t?.group?.gid ?? null,
+      groupSize: t?.group?.nrTasks ?? 0,
     };
   }
 

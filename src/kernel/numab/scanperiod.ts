@@ -1,7 +1,7 @@
 /**
  * Scan period bounds and adaptation (kernel-model.md §4.2 "Scan period bounds", §4.11), as
- * pure integer arithmetic on ms values. NUMA groups are not modelled, so the group scaling
- * terms are 1.
+ * pure integer arithmetic on ms values. The NUMA-group scaling is groupScaledPeriod; the
+ * task-level task_scan_start/task_scan_max that apply it are in placement.ts.
  */
 import type { NumabKnobValues } from "./knobs.js";
 
@@ -82,4 +82,15 @@ export function updateTaskScanPeriod(s: ScanPeriodInput): { periodMs: number; de
   else if (lr >= NUMA_PERIOD_THRESHOLD) diff = Math.max(1, lr - NUMA_PERIOD_THRESHOLD) * slot;
   else diff = -(NUMA_PERIOD_THRESHOLD - Math.max(lr, ps)) * slot;
   return { periodMs: Math.min(s.maxMs, Math.max(s.minMs, s.periodMs + diff)), delayMm: false };
+}
+
+/**
+ * The NUMA-group scaling of task_scan_start / task_scan_max (§4.2): period x refcount x
+ * (shared + 1) / (private + shared + 1), in integers as the kernel computes it.
+ *
+ * @example
+ * groupScaledPeriod(60000, 2, 6, 10) // 49411: 60000 * 2 * 7 / 17
+ */
+export function groupScaledPeriod(periodMs: number, refs: number, shared: number, priv: number): number {
+  return Math.floor((periodMs * refs * (shared + 1)) / (priv + shared + 1));
 }

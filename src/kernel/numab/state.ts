@@ -2,6 +2,7 @@
  * NUMA-balancing state per task, per mm and per VMA (kernel-model.md §7 "State per task / per
  * mm", §4.3 vma->numab_state). Kept in maps beside the kernel objects, never per page.
  */
+import type { NumaGroup } from "./group.js";
 
 /** task_struct NUMA fields (§4.2, §4.9). */
 export interface TaskNuma {
@@ -27,6 +28,10 @@ export interface TaskNuma {
   pagesMigrated: number;
   /** Hinting faults handled for this task. */
   faults: number;
+  /** p->numa_faults allocated: a fault was counted in the statistics (§4.9). */
+  hasStats: boolean;
+  /** p->numa_group (§4.10), null until a shared fault. */
+  group: NumaGroup | null;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface TaskNuma {
  */
 export function newTaskNuma(width: number, scanDelayMs: number): TaskNuma {
   const a = (): Float64Array => new Float64Array(width * 2);
-  return { scanPeriodMs: scanDelayMs, started: false, preferredNid: -1, scanSeq: 0, migrateRetryNs: 0, mem: a(), memBuf: a(), cpu: a(), cpuBuf: a(), locality: new Float64Array(3), pagesMigrated: 0, faults: 0 };
+  return { scanPeriodMs: scanDelayMs, started: false, preferredNid: -1, scanSeq: 0, migrateRetryNs: 0, mem: a(), memBuf: a(), cpu: a(), cpuBuf: a(), locality: new Float64Array(3), pagesMigrated: 0, faults: 0, hasStats: false, group: null };
 }
 
 /** PR_NUMA_BALANCING state of an mm (§6.4, unmerged). */
