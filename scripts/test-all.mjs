@@ -41,31 +41,37 @@ check("typecheck", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "
 check("build", process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"]);
 
 mkdirSync(".nbout", { recursive: true });
-const report = join(".nbout", "vitest.json");
-rmSync(report, { force: true });
-const vitestOk = step("vitest", process.execPath, [
-  "node_modules/vitest/vitest.mjs",
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  `--outputFile.json=${report}`,
-]);
-try {
-  const json = JSON.parse(readFileSync(report, "utf8"));
-  passed += json.numPassedTests;
-  failed += json.numFailedTests + json.numPendingTests + json.numTodoTests;
-  if (json.numTotalTests === 0) {
+
+/** One vitest pass with a JSON report; adds its counts. `env` selects the pass (vitest.config.ts). */
+function vitestPass(name, env) {
+  const report = join(".nbout", `${name}.json`);
+  rmSync(report, { force: true });
+  const started = Date.now();
+  console.log(`\n▶ ${name}`);
+  const r = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], { stdio: "inherit", cwd: root, env: { ...process.env, ...env } });
+  const ok = r.status === 0;
+  console.log(`${ok ? "✓" : "✗"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  try {
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    passed += json.numPassedTests;
+    failed += json.numFailedTests + json.numPendingTests + json.numTodoTests;
+    if (json.numTotalTests === 0) {
+      failed++;
+      failures.push(`${name} ran no test`);
+    }
+    if (!ok && json.numFailedTests === 0) {
+      failed++;
+      failures.push(`${name} (suite error)`);
+    } else if (json.numFailedTests > 0) failures.push(`${name}: ${json.numFailedTests} test(s)`);
+  } catch {
     failed++;
-    failures.push("vitest ran no test");
+    failures.push(`${name} (no report)`);
   }
-  if (!vitestOk && json.numFailedTests === 0) {
-    failed++;
-    failures.push("vitest (suite error)");
-  } else if (json.numFailedTests > 0) failures.push(`vitest: ${json.numFailedTests} test(s)`);
-} catch {
-  failed++;
-  failures.push("vitest (no report)");
 }
+
+vitestPass("vitest", { TIERSIM_TIMING: "0" });
+// Wall-time bounds alone, one file at a time, so they measure the code and not the neighbours.
+vitestPass("vitest timing", { TIERSIM_TIMING: "1" });
 
 check("tslab declaration check (TypeScript 5.0.4 over dist/*.d.ts)", process.execPath, ["scripts/check-tslab-types.mjs"]);
 
