@@ -41,6 +41,8 @@ export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32A
  */
 export function assignRegionAccess(k: Kernel, proc: MachineProcess, region: MappedRegion, groups: RegionGroups, access: AccessSpec | null, seed: number): void {
   const frames = regionFrames(proc, region);
+  // The data's compressibility as a CRAM node would store it (§6.1); a frame column.
+  if (region.spec.compressRatio !== undefined && k.cram.nodes.length > 0) k.cram.setRatio(frames, region.spec.compressRatio);
   if (access === null || access.share <= 0) {
     for (let i = 0; i < frames.length; i++) if (frames[i]! > 0) k.access.clear(frames[i]!);
     return;
