@@ -26,34 +26,37 @@ const scenario = {
   seed: 1,
 };
 
+type Row = Record<string, number | null>;
+
 describe("simulate() with a CRAM node", () => {
   const run = simulate(scenario);
-  const last = (name: string): number => run.vmstat.objects().filter((o) => o.counter === name).at(-1)!.value as number;
+  const rows = (t: { objects(): object[] }): Row[] => t.objects() as Row[];
+  const last = (name: string): number => (rows(run.vmstat) as unknown as { counter: string; value: number }[]).filter((o) => o.counter === name).at(-1)!.value;
 
   it("stores demoted pages on node 1 at 1/3 page of media each and shows them in occupancy", () => {
     expect(run.warnings).toEqual([]);
-    const n1 = run.nodes.objects().filter((o) => o.node === 1);
+    const n1 = rows(run.nodes).filter((o) => o.node === 1);
     const end = n1.at(-1)!;
     expect(end.cram_device_pages).toBe(65536);
     expect(end.cram_stored_pages).toBeGreaterThan(0);
     // Every stored archive page is 3:1 data: media = stored / 3.
     expect(end.cram_compressed_pages as number).toBeCloseTo((end.cram_stored_pages as number) / 3, 6);
     expect(end.free_pages).toBe(524288 - (end.cram_stored_pages as number));
-    const occ = run.occupancy.objects().filter((o) => o.node === 1 && o.time_s === 10);
+    const occ = rows(run.occupancy).filter((o) => o.node === 1 && o.time_s === 10);
     expect(occ.reduce((s, o) => s + (o.pages as number), 0)).toBe(end.cram_stored_pages);
-    expect(run.nodes.objects().filter((o) => o.node === 0).every((o) => o.cram_stored_pages === null)).toBe(true);
+    expect(rows(run.nodes).filter((o) => o.node === 0).every((o) => o.cram_stored_pages === null)).toBe(true);
   });
 
   it("stores fault and promote (cram_write_faults == cram_promotions > 0), kswapd demotes again", () => {
     expect(last("cram_write_faults")).toBeGreaterThan(0);
     expect(last("cram_promotions")).toBe(last("cram_write_faults"));
-    expect(last("cram_stored") - last("cram_promotions")).toBe(run.nodes.objects().filter((o) => o.node === 1).at(-1)!.cram_stored_pages);
+    expect(last("cram_stored") - last("cram_promotions")).toBe(rows(run.nodes).filter((o) => o.node === 1).at(-1)!.cram_stored_pages);
     expect(last("pgdemote_kswapd")).toBeGreaterThan(0);
     expect(last("cram_refused")).toBe(0);
   });
 
   it("is deterministic and the region's compressRatio round-trips through JSON", () => {
-    expect(simulate(scenario).vmstat.objects()).toEqual(run.vmstat.objects());
+    expect(rows(simulate(scenario).vmstat)).toEqual(rows(run.vmstat));
     const back = workloadFromJSON(workloadToJSON(wl));
     expect(back.processes[0]!.regions[0]!.compressRatio).toBe(3);
     expect(back).toEqual(wl);
