@@ -20,8 +20,8 @@ import { countsAt } from "./helpers.js";
 const P = 4096;
 const PAGES = [1000, 1000, 500, 500];
 
-function machine(opsD: readonly string[] = ["DEMOTION"]): KernelTopology {
-  const base = deriveKernelTopology(privateNodesExample({ opsD }));
+function machine(opsD: readonly string[] = ["DEMOTION"], opsC?: readonly string[]): KernelTopology {
+  const base = deriveKernelTopology(privateNodesExample(opsC ? { opsC, opsD } : { opsD }));
   return new Proxy(base, {
     get(target, prop, receiver) {
       if (prop === "managedPages") return (n: number) => PAGES[n]!;
@@ -207,15 +207,7 @@ describe("NUMA balancing and private nodes (RFC v4 patch 18, NP_OPS_NUMA_BALANCI
   // PTE update, no hinting fault, no migration. With it, the same run marks them and the
   // hinting faults move them to A (the contrast shows the test can fail).
   function run(opsC: readonly string[]): { k: Kernel; counts: Record<number, number> } {
-    const base = deriveKernelTopology(privateNodesExample({ opsC }));
-    const kt = new Proxy(base, {
-      get(target, prop, receiver) {
-        if (prop === "managedPages") return (n: number) => PAGES[n]!;
-        if (prop === "watermarks") return () => ({ min: 10, low: 20, high: 30, promo: 40 });
-        return Reflect.get(target, prop, receiver);
-      },
-    });
-    const k = boot(kt, { kernel: "v6.16", numaBalancing: 1 });
+    const k = boot(machine(["MIGRATION", "DEMOTION"], opsC), { kernel: "v6.16", numaBalancing: 1 });
     const p = k.spawn({ cpu: 0 });
     const a = p.mmap(100 * P);
     p.touch(a, 100 * P);
