@@ -29,6 +29,7 @@ export type {
   LatencyCurveSpec,
   MemorySpec,
   PrivateMemorySpec,
+  CompressionSpec,
   PrivateNodeOp,
   NodeSpec,
   LinkSpec,
@@ -68,6 +69,12 @@ export { privateReachability, walkedZonelist, PRIVATE_NODE_DESIGNS, GFP_COMBINAT
 export type { PrivateNodeDesign, ZonelistWalk, GfpCombination, ReachabilityRow } from "./topology/privateZonelist.js";
 export { privateNodesExample, PRIVATE_EXAMPLE_DISTANCES } from "./topology/privateExample.js";
 export type { PrivateNodesExampleOptions } from "./topology/privateExample.js";
+export { cramMachine, CRAM_DECOMPRESS_NS } from "./topology/cramExample.js";
+export type { CramMachineOptions } from "./topology/cramExample.js";
+export { checkCompression, deviceBytes, COMPRESSION_DEFAULTS, MAX_COMPRESSION_RATIO } from "./topology/compression.js";
+export type { CompressionProblem } from "./topology/compression.js";
+export { Cram } from "./kernel/private/cram.js";
+export type { CramNodeState } from "./kernel/private/cram.js";
 
 // --- policy ---
 export { MPOL_MODES, MPOL_MAX, MPOL_MODE_FLAGS, GET_MEMPOLICY_FLAGS, MBIND_FLAGS } from "./policy/types.js";

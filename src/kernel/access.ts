@@ -52,8 +52,22 @@ export class AccessModel {
   #sweep: Float32Array = new Float32Array(0);
   #write: Uint8Array = new Uint8Array(0);
 
+  /**
+   * Called after the access of a frame on a watched node (FrameTable.watched) changed, and
+   * after a task's rate changed (`f` = 0, `pid` set): a private-node service re-draws the
+   * events it derives from rates (CRAM write faults). Null when nobody listens.
+   *
+   * @example
+   * k.access.onChange = (f, pid) => (f > 0 ? cram.rearm(f) : cram.taskRateChanged(pid));
+   */
+  onChange: ((f: number, pid: number) => void) | null = null;
+
   constructor(frames: FrameTable) {
     this.#frames = frames;
+  }
+
+  #changed(f: number): void {
+    if (this.onChange && this.#frames.watched[this.#frames.node[f]!]) this.onChange(f, 0);
   }
 
   #cols(): void {
@@ -78,6 +92,7 @@ export class AccessModel {
     // Stored +1 so a zeroed column means "random access".
     this.#sweep[f] = a.sweep === null ? 0 : 1 + a.sweep;
     this.#write[f] = Math.round(a.writeShare * 255);
+    this.#changed(f);
   }
 
   /**
@@ -102,6 +117,7 @@ export class AccessModel {
       t[f] = opts.pid;
       s[f] = opts.sequential ? 1 + i / n : 0;
       wr[f] = ws;
+      if (this.onChange) this.#changed(f);
     }
   }
 
@@ -115,6 +131,7 @@ export class AccessModel {
     this.#cols();
     this.#weight[f] = 0;
     this.#task[f] = 0;
+    this.#changed(f);
   }
 
   /**
@@ -124,7 +141,9 @@ export class AccessModel {
    * k.access.setTaskRate(p.pid, 2e9);
    */
   setTaskRate(pid: number, accessesPerSec: number): void {
+    const was = this.#taskRate.get(pid) ?? 0;
     this.#taskRate.set(pid, accessesPerSec);
+    if (this.onChange && was !== accessesPerSec) this.onChange(0, pid);
   }
 
   /** A task's total access rate (0 when unknown). */

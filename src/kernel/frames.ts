@@ -67,6 +67,20 @@ export class FrameTable {
    */
   readonly #ownerIds: WeakMap<Int32Array, number> = new WeakMap();
   readonly #owners: (WeakRef<Int32Array> | undefined)[] = [undefined];
+  /**
+   * Per node id: 1 when a private-node service wants to hear about frames leaving the node
+   * (node_private_ops free_folio and migration away, kernel-model.md §6.1).
+   */
+  readonly watched: Uint8Array = new Uint8Array(MAX_GROUP_NODES);
+  /**
+   * Called before a frame on a watched node is freed (`freed` true, its columns still intact)
+   * or moved to another node (`freed` false). O(1) per frame; null when nobody watches.
+   *
+   * @example
+   * frames.watched[2] = 1;
+   * frames.onLeave = (f, node, freed) => cram.release(f, node, freed);
+   */
+  onLeave: ((f: number, node: number, freed: boolean) => void) | null = null;
 
   #count(flags: number, node: number, n: number): void {
     for (let i = 0; i < COUNTED_FLAGS.length; i++) if (flags & COUNTED_FLAGS[i]!) this.#counts[i]![node]! += n;
@@ -91,6 +105,7 @@ export class FrameTable {
    */
   setNode(f: number, node: number): void {
     const from = this.node[f]!;
+    if (this.watched[from] && from !== node) this.onLeave?.(f, from, false);
     this.#count(this.flags[f]!, from, -1);
     this.node[f] = node;
     this.#count(this.flags[f]!, node, 1);
@@ -378,6 +393,7 @@ export class FrameTable {
    * table.release(f);
    */
   release(f: number): void {
+    if (this.watched[this.node[f]!]) this.onLeave?.(f, this.node[f]!, true);
     if ((this.#group[f] ?? 0) !== 0) this.setGroup(f, 0, 0);
     this.#count(this.flags[f]!, this.node[f]!, -1);
     this.node[f] = 0;

@@ -40,6 +40,7 @@ import type { WeightedInterleaveWeights } from "../policy/weights.js";
 import { bootWeights } from "./iwboot.js";
 import { Reclaim } from "./reclaim/reclaim.js";
 import { NumaBalancing } from "./numab/numab.js";
+import { Cram } from "./private/cram.js";
 
 /** One OOM kill, as the kernel log would report it. */
 export interface OomKill {
@@ -104,6 +105,9 @@ export class Kernel implements MemContext, FaultContext {
   /** kswapd, direct reclaim and demotion (reclaim/reclaim.ts); owns the buddy's reclaim hooks. */
   readonly reclaim: Reclaim;
 
+  /** The compressed-RAM service of private nodes with `compression` (private/cram.ts, §6.1). */
+  readonly cram: Cram;
+
   /** How a spec becomes a KernelTopology (memory hotplug and watermark sysctls re-derive it). */
   readonly derive: (spec: TopologySpec, knobs?: TopologyKnobs) => KernelTopology;
 
@@ -129,6 +133,7 @@ export class Kernel implements MemContext, FaultContext {
     this.cpusets = new Cpusets(this);
     registerSysfs(this);
     this.reclaim = new Reclaim(this);
+    this.cram = new Cram(this);
     // setup_per_zone_wmarks: writing these sysctls recomputes every node's watermarks (§1.9).
     const retune = (): void => {
       const knobs = { minFreeKbytes: this.sysctl.read("vm.min_free_kbytes"), watermarkScaleFactor: this.sysctl.read("vm.watermark_scale_factor") };

@@ -17,7 +17,8 @@ import type { AddressSpace } from "./mm.js";
 export function migrateFrame(k: Kernel, f: number, to: number): boolean {
   const from = k.frames.node[f]!;
   if (from === to) return true;
-  if (!hasBuddyMemory(k.topo, to) || k.buddy.takeForMigration(to, 1) !== 1) {
+  // A CRAM node takes folios only through demotion (§6.1, private/cram.ts).
+  if (!hasBuddyMemory(k.topo, to) || k.cram.isCram(to) || k.buddy.takeForMigration(to, 1) !== 1) {
     k.stats.add("pgmigrate_fail", from, 1);
     return false;
   }
@@ -61,7 +62,8 @@ export class MigrationBatch {
     const from = k.frames.node[f]!;
     if (from === to) return true;
     // Private nodes (§6.1) are valid targets; callers check NP_OPS_MIGRATION / DEMOTION.
-    const wm = hasBuddyMemory(k.topo, to) ? k.buddy.watermarks(to) : undefined;
+    // A CRAM node takes folios only through demotion (§6.1, private/cram.ts).
+    const wm = hasBuddyMemory(k.topo, to) && !k.cram.isCram(to) ? k.buddy.watermarks(to) : undefined;
     if (!wm || k.buddy.free[to]! - 1 < wm.min) {
       this.#failed[from]!++;
       this.failures++;

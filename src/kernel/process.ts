@@ -171,9 +171,19 @@ export class Process implements FaultTask {
     for (const v of this.mm.overlapping(s, e)) {
       if (v.start > at) throw new SegfaultError(at * PAGE_SIZE, "no mapping at this address");
       faultVma(this.kernel, this, v, Math.max(s, v.start), Math.min(e, v.end), write);
+      if (write && this.kernel.cram.nodes.length > 0) this.#writeProtectFaults(v, Math.max(s, v.start), Math.min(e, v.end));
       at = v.end;
     }
     if (at < e) throw new SegfaultError(at * PAGE_SIZE, "no mapping at this address");
+  }
+
+  /** PROTECT_WRITE (§6.1): a store to a page on a CRAM node takes the owner's write fault. */
+  #writeProtectFaults(v: Vma, s: number, e: number): void {
+    const k = this.kernel;
+    for (let vpn = s; vpn < e; vpn++) {
+      const f = v.frame(vpn - v.start);
+      if (f > 0 && k.cram.isCram(k.frames.node[f]!)) k.cram.writeFault(f, this.tgid);
+    }
   }
 
   /**

@@ -38,6 +38,15 @@ export const NODE_COUNTERS = [
   "pswpin",
   "allocstall_movable",
   "oom_kill",
+  // tiersim's compressed-RAM counters (CRAM, kernel-model.md §6.1; the RFC's own names were not
+  // checked): folios accepted / refused by migrate_to, write faults taken on the node, folios
+  // promoted to DRAM by them, promotions that found no DRAM page, folios freed (scrubbed) there.
+  "cram_stored",
+  "cram_refused",
+  "cram_write_faults",
+  "cram_promotions",
+  "cram_promote_fail",
+  "cram_freed",
 ] as const;
 
 /** One counter name. */

@@ -35,6 +35,8 @@ export interface MemoryNodeInfo {
   readonly tier: number | null;
   /** node_is_toptier() (kernel-model.md §5.2): promotion targets are top tier; absent = true. */
   readonly toptier?: boolean;
+  /** N_MEMORY_PRIVATE (§6.1): the node is owned by a driver; absent = false. */
+  readonly private?: boolean;
 }
 
 /**
@@ -106,6 +108,11 @@ export interface NodeKernelState {
    * or by a promotion short of headroom (§4.8). /proc/vmstat has no such counter.
    */
   readonly kswapdWakeups: number;
+  /**
+   * Compressed RAM nodes only (§6.1): logical pages stored, device media pages in use (the
+   * compressed size) and the media's size; absent elsewhere.
+   */
+  readonly cram?: { readonly storedPages: number; readonly usedPages: number; readonly devicePages: number };
 }
 
 /**

@@ -84,14 +84,15 @@ export function tasksTable(record: RunRecord): ColumnTable {
 }
 
 /**
- * Per memory node and sample: read and write bandwidth, loaded latency and utilisation; in
- * evolving runs also free pages, the promotion threshold and kswapd wakeups so far.
+ * Per memory node and sample: read and write bandwidth, loaded latency, utilisation; in
+ * evolving runs also free pages, the promotion threshold, kswapd wakeups so far and, on
+ * compressed-RAM nodes, stored vs compressed pages.
  *
  * @example
  * nodesOverTimeTable(record).filter((d) => d.node === 1)
  */
 export function nodesOverTimeTable(record: RunRecord): ColumnTable {
-  const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation", "free_pages", "promo_threshold_ms", "kswapd_wakeups"]);
+  const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation", "free_pages", "promo_threshold_ms", "kswapd_wakeups", "cram_stored_pages", "cram_compressed_pages", "cram_device_pages"]);
   forEachSample(record, (t, seg, snap) => {
     for (const n of record.memoryNodes) {
       const p = seg?.solution?.nodes.find((x) => x.node === n.node);
@@ -109,6 +110,10 @@ export function nodesOverTimeTable(record: RunRecord): ColumnTable {
         free_pages: snap?.nodes?.[n.node]?.freePages ?? null,
         promo_threshold_ms: snap?.nodes?.[n.node]?.promoThresholdMs ?? null,
         kswapd_wakeups: snap?.nodes?.[n.node]?.kswapdWakeups ?? null,
+        // CRAM nodes (§6.1): logical pages stored vs device media in use (compressed), pages.
+        cram_stored_pages: snap?.nodes?.[n.node]?.cram?.storedPages ?? null,
+        cram_compressed_pages: snap?.nodes?.[n.node]?.cram?.usedPages ?? null,
+        cram_device_pages: snap?.nodes?.[n.node]?.cram?.devicePages ?? null,
       });
     }
   });

@@ -12,6 +12,16 @@ import type { NodeKernelState, TaskKernelState } from "../results/runRecord.js";
  * @example
  * taskKernelState(k, p) // { systemNs: 0, numaNs: 0, scanPeriodMs: 1000, preferredNode: null, node: 0 }
  */
+/**
+ * The nodes an evolving run follows: N_MEMORY and N_MEMORY_PRIVATE (buddy-managed), ascending.
+ *
+ * @example
+ * runNodes(k.topo) // [0, 1] on cramMachine()
+ */
+export function runNodes(kt: Kernel["topo"]): number[] {
+  return [...kt.memoryNodes, ...kt.privateNodes].sort((a, b) => a - b);
+}
+
 export function taskKernelState(k: Kernel, p: Process): TaskKernelState {
   const on = !p.killed && k.numab.mode(p) !== 0;
   const t = k.numab.taskState(p.pid);
@@ -20,7 +30,8 @@ export function taskKernelState(k: Kernel, p: Process): TaskKernelState {
 }
 
 /**
- * A memory node's free pages, promotion threshold, kswapd CPU time and kswapd wakeups.
+ * A memory node's free pages, promotion threshold, kswapd CPU time and wakeups and, on a CRAM
+ * node, its stored and compressed pages.
  *
  * @example
  * nodeKernelState(k, 0) // { freePages: 1024, promoThresholdMs: null, kswapdNs: 0, kswapdWakeups: 0 }
@@ -29,5 +40,8 @@ export function nodeKernelState(k: Kernel, node: number): NodeKernelState {
   // The threshold only means something on nodes promotion moves pages to, in tiering mode.
   const tiering = (k.sysctl.read("kernel.numa_balancing") & 2) !== 0;
   const target = tiering && k.topo.isToptier(node) && k.topo.cpuNodes.includes(node);
-  return { freePages: k.buddy.free[node] ?? 0, promoThresholdMs: target ? k.numab.nodeState(node).thresholdMs : null, kswapdNs: k.costs.kswapdNs(node), kswapdWakeups: k.buddy.kswapdWakeups[node] ?? 0 };
+  const base = { freePages: k.buddy.free[node] ?? 0, promoThresholdMs: target ? k.numab.nodeState(node).thresholdMs : null, kswapdNs: k.costs.kswapdNs(node), kswapdWakeups: k.buddy.kswapdWakeups[node] ?? 0 };
+  if (!k.cram.isCram(node)) return base;
+  const s = k.cram.state(node);
+  return { ...base, cram: { storedPages: s.storedPages, usedPages: s.usedPages, devicePages: s.devicePages } };
 }

@@ -42,6 +42,8 @@ export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32A
  */
 export function assignRegionAccess(k: Kernel, proc: MachineProcess, region: MappedRegion, groups: RegionGroups, access: AccessSpec | null, seed: number): void {
   const frames = regionFrames(proc, region);
+  // The data's compressibility as a CRAM node would store it (§6.1); a frame column.
+  if (region.spec.compressRatio !== undefined && k.cram.nodes.length > 0) k.cram.setRatio(frames, region.spec.compressRatio);
   if (access === null || access.share <= 0) {
     // A region touched but never used (coldHog, or a region first touched by a phase that gives
     // it no share) has no group yet: it joins the cold group with no traffic weight, so its

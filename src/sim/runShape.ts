@@ -60,7 +60,11 @@ export function describeRun(r: ResolvedScenario, warnings: Warnings): RunShape {
   grid.add(r.durationNs);
   const kt = deriveKernelTopology(r.topology);
   const tasks = r.workload.processes.map((p) => ({ task: p.name, threads: p.threads, node: -1, startNs: p.phases[0]?.startNs ?? 0 }));
-  const memoryNodes = kt.memoryNodes.map((n) => ({ node: n, kind: r.topology.nodes.find((x) => x.id === n)!.memory!.kind, tier: kt.tierOf(n), toptier: kt.isToptier(n) }));
+  // Private nodes (§6.1) hold pages too (CRAM receives demoted ones), so the run follows them.
+  const memoryNodes = [...kt.memoryNodes, ...kt.privateNodes].sort((a, b) => a - b).map((n) => {
+    const info = { node: n, kind: r.topology.nodes.find((x) => x.id === n)!.memory!.kind, tier: kt.tierOf(n), toptier: kt.isToptier(n) };
+    return kt.privateNodes.includes(n) ? { ...info, private: true } : info;
+  });
   return {
     record: { scenario: r.scenario, seed: r.seed, durationNs: r.durationNs, epochNs, tasks, memoryNodes },
     phaseStarts,

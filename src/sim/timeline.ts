@@ -15,7 +15,7 @@ import type { PerformanceSolution, PerfTask, TaskPerformance } from "../perf/mod
 import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "../results/runRecord.js";
 import { setUpMachine, type Machine, type MachineProcess, type MappedRegion } from "./machine.js";
 import { assignRegionAccess, type RegionGroups } from "./regionAccess.js";
-import { nodeKernelState, taskKernelState } from "./kernelProbe.js";
+import { nodeKernelState, runNodes, taskKernelState } from "./kernelProbe.js";
 import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
 import type { ResolvedScenario } from "./validateScenario.js";
 import { progressReporter, type SimulateOptions } from "./progress.js";
@@ -159,7 +159,7 @@ function applyPhaseChanges(r: ResolvedScenario, m: Machine, states: ProcState[],
 function trafficOf(m: Machine, s: ProcState, groups: Map<MappedRegion, RegionGroups>): { fractions: Record<number, number>; readShare: number } {
   const fractions: Record<number, number> = {};
   if (s.phase < 0 || !s.proc.alive) return { fractions, readShare: 1 };
-  const nodes = m.kernel.topo.memoryNodes;
+  const nodes = runNodes(m.kernel.topo);
   const f = m.kernel.frames;
   let shareSum = 0;
   let readSum = 0;
@@ -253,7 +253,7 @@ function snapshot(m: Machine, groups: Map<MappedRegion, RegionGroups>, t: number
       const g = groups.get(region)!;
       if (seen.has(g)) continue;
       seen.add(g);
-      for (const n of k.topo.memoryNodes) {
+      for (const n of runNodes(k.topo)) {
         const hot = k.frames.groupPages(g.hot)[n]!;
         const cold = k.frames.groupPages(g.cold)[n]!;
         if (hot > 0) occupancy.push({ process: proc.spec.name, region: region.spec.name, kind: region.spec.kind, node: n, pages: hot, hot: true });
@@ -262,6 +262,6 @@ function snapshot(m: Machine, groups: Map<MappedRegion, RegionGroups>, t: number
     }
   }
   const tasks = Object.fromEntries(m.processes.map((p) => [p.spec.name, taskKernelState(k, p.process)]));
-  const nodes = Object.fromEntries(k.topo.memoryNodes.map((n) => [n, nodeKernelState(k, n)]));
+  const nodes = Object.fromEntries(runNodes(k.topo).map((n) => [n, nodeKernelState(k, n)]));
   return { timeNs: t, occupancy, vmstat: k.vmstat(), tasks, nodes };
 }

@@ -4,7 +4,7 @@
  * Each call checks its own arguments at once; build() then validates the whole machine.
  */
 import { ScenarioError, UsageError } from "../core/errors.js";
-import type { Bandwidth, Duration } from "../core/units.js";
+import type { Bandwidth, Duration, Size } from "../core/units.js";
 import { parseBandwidth } from "../core/units.js";
 import {
   checkIndex,
@@ -99,6 +99,12 @@ export interface PrivateNodeOptions {
   readonly memory: MemoryOptions;
   /** The CXL link to the host socket; absent for memory without a modelled link. */
   readonly link?: LinkOptions;
+  /**
+   * Compressed RAM (CRAM, §6.1; needs PROTECT_WRITE): default data ratio, fraction of the
+   * device where backpressure starts, device media size (default capacity / ratio).
+   * @example compression: { ratio: 2, boostAt: 0.9, deviceCapacity: "16GiB" }
+   */
+  readonly compression?: { readonly ratio?: number; readonly boostAt?: number; readonly deviceCapacity?: Size };
   readonly source?: string;
 }
 
@@ -251,7 +257,7 @@ class TopologyBuilderImpl implements TopologyBuilder {
     requireObject(options, what, '{ socket: 0, owner: "cram", ops: ["MIGRATION", "DEMOTION"], memory: {...} }');
     const socket = this.#declaredSocket(options.socket, `${what}.socket`);
     const id = options.node === undefined ? this.#nextNodeId() : this.#freshNodeId(options.node, `${what}.node`);
-    const checked = checkPrivate({ owner: options.owner, ops: options.ops });
+    const checked = checkPrivate(options.compression === undefined ? { owner: options.owner, ops: options.ops } : { owner: options.owner, ops: options.ops, compression: options.compression });
     const problem = checked.problems[0];
     if (problem !== undefined) {
       const at = problem.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");

@@ -16,6 +16,7 @@
  *   kernel-model.md §8 item 9 notes a summary that says RECLAIM|DEMOTION instead: change the
  *   `other` list of that row to switch.
  */
+import { checkCompression } from "./compression.js";
 import type { KernelTopology, PrivateMemorySpec, PrivateNodeOp } from "./types.js";
 
 /**
@@ -85,11 +86,14 @@ const PREFIX = "NP_OPS_";
 
 /**
  * Checks a private-node description: a non-empty owner, known NP_OPS_* names (with or without
- * the prefix, each once) and every PRIVATE_OP_RULES rule. Paths are relative to the object.
+ * the prefix, each once), every PRIVATE_OP_RULES rule and the optional compressed-RAM settings
+ * (compression.ts). Paths are relative to the object.
  *
  * @example
  * checkPrivate({ owner: "cram", ops: ["NP_OPS_DEMOTION"] }).spec // { owner: "cram", ops: ["DEMOTION"] }
  * checkPrivate({ owner: "x", ops: ["MEMPOLICY"] }).problems[0].code // "private_op_requires"
+ * checkPrivate({ owner: "cram", ops: ["DEMOTION", "PROTECT_WRITE"], compression: { ratio: 3 } }).spec?.compression
+ * // { ratio: 3, boostAt: 0.9 }
  */
 export function checkPrivate(value: unknown): PrivateCheck {
   const problems: PrivateProblem[] = [];
@@ -134,13 +138,21 @@ export function checkPrivate(value: unknown): PrivateCheck {
     }
   }
   for (const key of Object.keys(v)) {
-    if (key !== "owner" && key !== "ops") {
-      problems.push(problem("unrecognized_keys", [key], v[key], `"${key}" is not a key of a private node (owner, ops; compressed-RAM settings are not modelled yet)`, "remove it or correct its spelling"));
+    if (key !== "owner" && key !== "ops" && key !== "compression") {
+      problems.push(problem("unrecognized_keys", [key], v[key], `"${key}" is not a key of a private node (owner, ops, compression)`, "remove it or correct its spelling"));
     }
+  }
+  // compression.ts: the CRAM settings, each problem below "compression".
+  let compression = null;
+  if (v.compression !== undefined && v.compression !== null) {
+    const c = checkCompression(v.compression, ops);
+    for (const p of c.problems) problems.push(problem(p.code, ["compression", ...p.path], p.value, p.rule, p.fix));
+    compression = c.spec;
   }
   if (problems.length > 0) return { spec: null, problems };
   const canonical = NP_OPS.filter((op) => ops.includes(op));
-  return { spec: { owner: (v.owner as string), ops: canonical }, problems };
+  const spec: PrivateMemorySpec = { owner: v.owner as string, ops: canonical };
+  return { spec: compression ? { ...spec, compression } : spec, problems };
 }
 
 /**

@@ -75,14 +75,42 @@ export type PrivateNodeOp =
 
 /**
  * The N_MEMORY_PRIVATE registration of a node's memory (add_private_memory_driver_managed plus
- * node_private_ops.flags). Later services (compressed RAM: ratio, backpressure) get their own
- * optional keys here, e.g. `compression: {...}`, so a spec without them stays valid.
+ * node_private_ops.flags), plus the settings of the service that owns it (compressed RAM).
  */
 export interface PrivateMemorySpec {
   /** The owning driver or service, e.g. "cram" or "cxl_mempolicy" (one owner per node). */
   readonly owner: string;
   /** The NP_OPS_* capabilities, without prefix, in the canonical order of NP_OPS (private.ts). */
   readonly ops: readonly PrivateNodeOp[];
+  /**
+   * Compressed RAM (the CRAM service of RFC v4 patch 23, kernel-model.md §6.1): the node's
+   * capacity is the address space the driver onlined (struct pages the buddy allocator
+   * manages); what really limits it is the device media, consumed by each stored folio at
+   * 1/ratio of a page. Absent for memory that is not compressed. See compression.ts.
+   */
+  readonly compression?: CompressionSpec;
+}
+
+/**
+ * The compressed-RAM settings of a private node (normalised: every key present except
+ * deviceCapacityBytes, whose absence means capacityBytes / ratio).
+ *
+ * @example
+ * { ratio: 2, boostAt: 0.9, deviceCapacityBytes: 67108864 }
+ */
+export interface CompressionSpec {
+  /** Default compression ratio of the data stored (logical bytes / media bytes), >= 1. */
+  readonly ratio: number;
+  /**
+   * Fraction of the device media in use above which the owner throttles demotion
+   * (backpressure through watermark_boost), in (0, 1]. Default 0.9.
+   */
+  readonly boostAt: number;
+  /**
+   * Bytes of device media. Absent: the node capacity divided by `ratio` (the driver sized the
+   * address space it onlined for the expected ratio).
+   */
+  readonly deviceCapacityBytes?: number;
 }
 
 /** One NUMA node. */

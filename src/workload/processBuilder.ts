@@ -8,6 +8,7 @@ import { Checker, throwFirst } from "./check.js";
 import { DEFAULT_PERF, DEFAULT_THREADS } from "./defaults.js";
 import type { PatternInput } from "./patterns/registry.js";
 import {
+  checkRatio,
   coldHogAddition,
   makeAccess,
   regionSize,
@@ -41,6 +42,8 @@ export interface RegionOptions {
   readonly file?: string;
   /** Whether THP may back it (default false). */
   readonly thp?: boolean;
+  /** How well the data compresses on a CRAM node (1..64; default the device's ratio, §6.1). */
+  readonly compressRatio?: number;
 }
 
 /**
@@ -203,7 +206,8 @@ export class ProcessBuilder {
     else if (kind === "file" && file === null) ck.add([], "missing_file", file, "a file region maps a named file", 'pass file: "/data/input.bin"');
     else if (kind === "anon" && file !== null) ck.add([], "invalid_value", file, "anonymous memory has no file", 'use kind: "shmem" to share it by name');
     throwFirst(ck, this.#what(`region("${name}")`));
-    const region: RegionSpec = { name, kind, sizeBytes, file, thp: options.thp ?? false };
+    const plain: RegionSpec = { name, kind, sizeBytes, file, thp: options.thp ?? false };
+    const region = options.compressRatio === undefined ? plain : { ...plain, compressRatio: checkRatio(this.#what(`region("${name}")`), options.compressRatio) };
     return this.#next({ regions: [...this.#s.regions, region] });
   }
 

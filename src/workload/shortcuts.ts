@@ -41,6 +41,8 @@ export interface RegionShortcutOptions extends ShortcutOptions {
   readonly region?: string;
   /** Read share of the accesses; the pattern's own when omitted. */
   readonly readShare?: number;
+  /** How well the data compresses on a CRAM node (1..64; default the device's ratio, §6.1). */
+  readonly compressRatio?: number;
 }
 
 /**
@@ -140,6 +142,8 @@ export interface ColdHogOptions {
   readonly file?: string;
   readonly at?: Duration;
   readonly thp?: boolean;
+  /** How well the data compresses on a CRAM node (1..64; default the device's ratio, §6.1). */
+  readonly compressRatio?: number;
 }
 
 /**
@@ -195,8 +199,22 @@ function startOf(what: string, at: Duration | undefined): number {
   return parseDuration(at ?? 0, `${what} at`);
 }
 
-function region(what: string, name: string, size: Size, kind: RegionKind, file: string | undefined, thp: boolean | undefined): RegionSpec {
-  return { name, kind, sizeBytes: regionSize(`${what} size`, size), file: file ?? null, thp: thp ?? false };
+function region(what: string, name: string, size: Size, kind: RegionKind, file: string | undefined, thp: boolean | undefined, compressRatio?: number): RegionSpec {
+  const r: RegionSpec = { name, kind, sizeBytes: regionSize(`${what} size`, size), file: file ?? null, thp: thp ?? false };
+  return compressRatio === undefined ? r : { ...r, compressRatio: checkRatio(what, compressRatio) };
+}
+
+/**
+ * Checks a region's compression ratio (1..64).
+ *
+ * @example
+ * checkRatio("region()", 2) // 2
+ */
+export function checkRatio(what: string, ratio: number): number {
+  const ck = new Checker();
+  ck.number([], ratio, { min: 1, max: 64 }, "a compression ratio is between 1 and 64 (logical bytes per compressed byte)", "write e.g. compressRatio: 2");
+  throwFirst(ck, `${what} compressRatio`);
+  return ratio;
 }
 
 /**
@@ -213,7 +231,7 @@ export function single(
   pattern: PatternInput,
 ): Addition {
   const name = o.region ?? defaultName;
-  const r = region(what, name, o.size, o.kind ?? defaultKind, o.file, o.thp);
+  const r = region(what, name, o.size, o.kind ?? defaultKind, o.file, o.thp, o.compressRatio);
   const access = makeAccess(what, name, o.share, o.readShare, pattern);
   return { regions: [r], startNs: startOf(what, o.at), accesses: [access], perf: patternPerf(access.pattern) };
 }
@@ -249,7 +267,7 @@ export function streamAddition(o: StreamOptions): Addition {
  */
 export function coldHogAddition(o: ColdHogOptions): Addition {
   const name = o.region ?? "hog";
-  const r = region("coldHog()", name, o.size, o.kind ?? "anon", o.file, o.thp);
+  const r = region("coldHog()", name, o.size, o.kind ?? "anon", o.file, o.thp, o.compressRatio);
   const access = makeAccess("coldHog()", name, 0, undefined, "coldHog");
   return { regions: [r], startNs: startOf("coldHog()", o.at), accesses: [access], perf: null };
 }

@@ -51,6 +51,12 @@ export interface RegionSpec {
   readonly file: string | null;
   /** Whether the region may be backed by 2 MiB THP folios. */
   readonly thp: boolean;
+  /**
+   * How well the region's data compresses (logical / compressed bytes, 1..64), as a
+   * compressed-RAM node would store it (CRAM, kernel-model.md §6.1). Absent: the device's
+   * default ratio. Only CRAM nodes read it.
+   */
+  readonly compressRatio?: number;
 }
 
 /**

@@ -135,7 +135,7 @@ function checkPerf(value: unknown, path: Path, ck: Checker): PerfSpec {
 
 function checkRegion(value: unknown, path: Path, ck: Checker): RegionSpec | null {
   if (!ck.object(path, value, "a region", 'write { name: "heap", kind: "anon", sizeBytes: 4096 }')) return null;
-  ck.knownKeys(path, value, ["name", "kind", "sizeBytes", "file", "thp"]);
+  ck.knownKeys(path, value, ["name", "kind", "sizeBytes", "file", "thp", "compressRatio"]);
   ck.name([...path, "name"], value.name, "a region name", 'name it, e.g. "heap"');
   const kind = value.kind ?? "anon";
   if (!REGION_KINDS.includes(kind as RegionKind)) {
@@ -152,7 +152,10 @@ function checkRegion(value: unknown, path: Path, ck: Checker): RegionSpec | null
   }
   const thp = value.thp ?? false;
   if (typeof thp !== "boolean") ck.add([...path, "thp"], "invalid_type", thp, "thp must be true or false", "write thp: true");
-  return { name: value.name as string, kind: kind as RegionKind, sizeBytes: value.sizeBytes as number, file: file as string | null, thp: thp as boolean };
+  const region: RegionSpec = { name: value.name as string, kind: kind as RegionKind, sizeBytes: value.sizeBytes as number, file: file as string | null, thp: thp as boolean };
+  if (value.compressRatio === undefined || value.compressRatio === null) return region;
+  ck.number([...path, "compressRatio"], value.compressRatio, { min: 1, max: 64 }, "a compression ratio is between 1 and 64 (logical bytes per compressed byte)", "write e.g. compressRatio: 2");
+  return { ...region, compressRatio: value.compressRatio as number };
 }
 
 function checkPhase(value: unknown, path: Path, regions: readonly (RegionSpec | null)[], ck: Checker): PhaseSpec | null {

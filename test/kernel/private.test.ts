@@ -20,8 +20,8 @@ import { countsAt } from "./helpers.js";
 const P = 4096;
 const PAGES = [1000, 1000, 500, 500];
 
-function machine(opsD: readonly string[] = ["DEMOTION"]): KernelTopology {
-  const base = deriveKernelTopology(privateNodesExample({ opsD }));
+function machine(opsD: readonly string[] = ["DEMOTION"], opsC?: readonly string[]): KernelTopology {
+  const base = deriveKernelTopology(privateNodesExample(opsC ? { opsC, opsD } : { opsD }));
   return new Proxy(base, {
     get(target, prop, receiver) {
       if (prop === "managedPages") return (n: number) => PAGES[n]!;
@@ -196,5 +196,42 @@ describe("views", () => {
     checkBehaviours({ privateNodeDesign: "cdm" }, ["behaviours"], issues);
     expect(issues.map((i) => [i.code, i.path])).toEqual([["invalid_value", ["behaviours", "privateNodeDesign"]]]);
     expect(issues[0]!.message).toMatch(/takes one of "gfp-private", "fallback-only"/);
+  });
+});
+
+describe("NUMA balancing and private nodes (RFC v4 patch 18, NP_OPS_NUMA_BALANCING)", () => {
+  // C (node 2) holds 100 pages of a default-policy VMA (moved there with move_pages, C has
+  // MIGRATION; a BIND VMA would not be scanned at all: vma_policy_mof); the task on CPU 0
+  // (node A) accesses them at ~1e4/s each; kernel.numa_balancing = 1 (NORMAL: pages on every
+  // node are scanned, §4.4). Without NUMA_BALANCING change_prot_numa must skip C's folios: no
+  // PTE update, no hinting fault, no migration. With it, the same run marks them and the
+  // hinting faults move them to A (the contrast shows the test can fail).
+  function run(opsC: readonly string[]): { k: Kernel; counts: Record<number, number> } {
+    const k = boot(machine(["MIGRATION", "DEMOTION"], opsC), { kernel: "v6.16", numaBalancing: 1 });
+    const p = k.spawn({ cpu: 0 });
+    const a = p.mmap(100 * P);
+    p.touch(a, 100 * P);
+    const addrs = Array.from({ length: 100 }, (_, i) => a + i * P);
+    expect(p.movePages(0, addrs, addrs.map(() => 2))).toEqual(addrs.map(() => 2));
+    const v = p.mm.find(a / P)!;
+    for (let i = 0; i < 100; i++) k.access.set(v.frame(i), { pid: p.tgid, share: 0.01, sweep: null, writeShare: 0 });
+    k.access.setTaskRate(p.tgid, 1e6);
+    k.advance("30s");
+    return { k, counts: countsAt(p.numaMaps(), a) };
+  }
+
+  it("a private node without NUMA_BALANCING is never scanned: numa_pte_updates and numa_hint_faults stay 0", () => {
+    const { k, counts } = run(["MIGRATION", "MEMPOLICY"]);
+    expect(counts).toEqual({ 2: 100 });
+    expect(k.vmstat().numa_pte_updates).toBe(0);
+    expect(k.vmstat().numa_hint_faults).toBe(0);
+    expect(k.vmstat().numa_pages_migrated).toBe(0);
+  });
+
+  it("with NUMA_BALANCING the same pages are scanned and promoted to the task's node", () => {
+    const { k, counts } = run(["MIGRATION", "MEMPOLICY", "NUMA_BALANCING"]);
+    expect(k.vmstat().numa_pte_updates).toBeGreaterThan(0);
+    expect(k.vmstat().numa_hint_faults).toBeGreaterThan(0);
+    expect(counts).toEqual({ 0: 100 });
   });
 });

@@ -89,11 +89,11 @@ describe("capability validation (whole spec, with paths)", () => {
   });
 
   it("owner, ops type and unknown keys each have their path; all issues of a file come at once", () => {
-    const found = issues({ owner: " ", ops: "MIGRATION", compression: { ratio: 2 } });
+    const found = issues({ owner: " ", ops: "MIGRATION", swapBackend: true });
     expect(found.map((i) => [i.code, i.path])).toEqual([
       ["private_owner", [...at, "owner"]],
       ["invalid_type", [...at, "ops"]],
-      ["unrecognized_keys", [...at, "compression"]],
+      ["unrecognized_keys", [...at, "swapBackend"]],
     ]);
     expect(() => topologyFromJSON(withPrivate({ owner: "x", ops: ["MEMPOLICY", "SWAP"] }) as object)).toThrow(ScenarioError);
   });

@@ -4,6 +4,8 @@
  * take (scheduled from the access model, DESIGN.md decision 2). A 2 MiB THP folio (PG_THP) is
  * one PMD: marked once, counted 512 in numa_pte_updates and 1 in numa_huge_pte_updates.
  */
+import { hasPrivateOp } from "../../topology/private.js";
+import type { KernelTopology } from "../../topology/types.js";
 import { PG_DIRTY, PG_FILE, PG_THP } from "../frames.js";
 import type { Process } from "../process.js";
 import type { Vma } from "../vma.js";
@@ -41,6 +43,7 @@ export function markChunk(nb: NumaBalancing, p: Process, v: Vma, s: number, e: n
   const localNode = cow && p.mm.users === 1 ? p.cpuNode : -1;
   const normal = (mode & NUMAB_NORMAL) !== 0;
   const tiering = (mode & NUMAB_TIERING) !== 0;
+  const noScan = unscannedNodes(topo);
   const out: ChunkResult = { ptes: 0, writes: 0 };
   let huge = 0;
   for (let x = s; x < e; x++) {
@@ -68,6 +71,7 @@ export function markChunk(nb: NumaBalancing, p: Process, v: Vma, s: number, e: n
       (pinned && (skipPinnedAll || (cow && !thp))) ||
       ((flags[f]! & (PG_FILE | PG_DIRTY)) === (PG_FILE | PG_DIRTY) && v.kind === "file-shared") ||
       n === localNode ||
+      noScan[n] === 1 ||
       (!normal && topo.isToptier(n));
     if (skip) {
       x = last;
@@ -109,4 +113,21 @@ function folioDelay(nb: NumaBalancing, v: Vma, x: number): number {
   let d = Infinity;
   for (let i = 0; i < 512; i++) d = Math.min(d, k.access.nextAccessDelayNs(v.frame(x - v.start + i), k.clock.nowNs, nb.draw(v.frame(x - v.start + i), k.clock.nowNs)));
   return d;
+}
+
+const UNSCANNED: WeakMap<KernelTopology, Uint8Array> = new WeakMap();
+
+/**
+ * Per node id: 1 for private nodes without NP_OPS_NUMA_BALANCING, whose folios
+ * change_prot_numa leaves alone (RFC v4 patch 18, kernel-model.md §6.1): never made PROT_NONE,
+ * so never hinting-faulted, counted or promoted from. Cached per derived topology.
+ */
+function unscannedNodes(topo: KernelTopology): Uint8Array {
+  let m = UNSCANNED.get(topo);
+  if (!m) {
+    m = new Uint8Array(Math.max(0, ...topo.nodeIds) + 1);
+    for (const n of topo.privateNodes) if (!hasPrivateOp(topo, n, "NUMA_BALANCING")) m[n] = 1;
+    UNSCANNED.set(topo, m);
+  }
+  return m;
 }

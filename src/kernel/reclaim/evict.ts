@@ -119,26 +119,53 @@ export function evict(ctx: EvictContext, node: number, cands: Int32Array, count:
 /**
  * demote_folio_list: target = next_demotion_node(node, allowed); each destination page is
  * allocated on the target with __GFP_THISNODE and no reclaim (kswapd of the target may be
- * woken), else anywhere in `allowed` in the target's zonelist order. Returns the frames that
- * could not be demoted.
+ * woken), else anywhere in `allowed` in the target's zonelist order. A private target with an
+ * owner (CRAM) gets the batch through its migrate_to callback instead (§6.1); what it refuses
+ * falls back to the normal nodes of `allowed`. Returns the frames that could not be demoted
+ * (normal reclaim then swaps or keeps them, §5.3).
  */
 function demoteList(ctx: EvictContext, node: number, allowed: readonly number[], frames: readonly number[]): number[] {
   const k = ctx.k;
   if (allowed.length === 0) return [...frames];
   const target = nextDemotionNode(k.topo, node, allowed, ctx.rng);
   if (target === null) return [...frames];
+  let todo: readonly number[] = frames;
+  const isPrivate = (n: number): boolean => k.topo.privateNodes.includes(n);
   const base: AllocRequest = { start: target, mask: null, mems: null, order: 0, cpuNode: node, kswapd: true, directReclaim: false };
-  const runs = [...k.buddy.allocate({ ...base, thisNode: true }, frames.length).runs];
+  let stored = 0;
+  const runs: [number, number][] = [];
+  if (isPrivate(target) && k.cram.isCram(target)) {
+    // §6.1 node_private_ops.migrate_to: the owner takes the batch and may refuse folios
+    // (CRAM backpressure); the refused ones continue below like failed target allocations.
+    todo = k.cram.migrateTo(target, frames, node);
+    stored = frames.length - todo.length;
+  } else {
+    // A private DEMOTION node without an owner callback is allocated from directly, which
+    // needs GFP_PRIVATE (__GFP_PRIVATE | __GFP_THISNODE); a normal target takes plain THISNODE.
+    runs.push(...k.buddy.allocate({ ...base, thisNode: true, gfpPrivate: isPrivate(target) }, frames.length).runs);
+  }
+  if (stored > 0) {
+    k.stats.add("pgmigrate_success", target, stored);
+    k.costs.migrated(node, target, stored);
+    ctx.demoted[node * ctx.width + target]! += stored;
+  }
+  // The fallback walks the target's zonelist over `allowed` without __GFP_PRIVATE: it never
+  // reaches a private node behind its owner's back (also under "fallback-only", whose private
+  // lists start with the node itself).
   const got = runs.reduce((s, r) => s + r[1], 0);
-  if (got < frames.length) runs.push(...k.buddy.allocate({ ...base, mask: allowed }, frames.length - got).runs);
+  const normal = allowed.filter((n) => !isPrivate(n));
+  const rest = todo.length - got;
+  if (rest > 0 && normal.length > 0) runs.push(...k.buddy.allocate({ ...base, mask: normal }, rest).runs);
+  // Frames moved by buddy runs are taken from `todo` in order; the owner moved the others.
   let i = 0;
   for (const [dest, n] of runs) {
-    for (let j = 0; j < n; j++) k.frames.setNode(frames[i++]!, dest);
+    for (let j = 0; j < n; j++) k.frames.setNode(todo[i++]!, dest);
     k.stats.add("pgmigrate_success", dest, n);
     k.costs.migrated(node, dest, n);
     ctx.demoted[node * ctx.width + dest]! += n;
   }
-  if (i > 0) k.buddy.release(node, i);
-  if (i < frames.length) k.stats.add("pgmigrate_fail", node, frames.length - i);
-  return frames.slice(i);
+  const moved = stored + i;
+  if (moved > 0) k.buddy.release(node, moved);
+  if (moved < frames.length) k.stats.add("pgmigrate_fail", node, frames.length - moved);
+  return todo.slice(i);
 }
