@@ -5,6 +5,11 @@
  * several mappings (page cache, shmem, anon after fork) is one frame.
  */
 
+import { FrameGroups } from "./frameGroups.js";
+
+/** Node ids a frame can be on (MAX_NUMNODES). */
+const MAX_NUMNODES = 1024;
+
 /** Frame flag: the page has been written (numa_maps `dirty=`). */
 export const PG_DIRTY = 1;
 /** Frame flag: anonymous page (numa_maps `anon=`). */
@@ -22,8 +27,6 @@ export const PG_KERNEL = 32;
 export type FrameColumn = Float64Array | Float32Array | Int32Array | Int16Array | Uint16Array | Uint8Array;
 
 const INITIAL_CAPACITY = 1 << 16;
-/** Node ids an accounting group can count (MAX_NUMNODES). */
-const MAX_GROUP_NODES = 1024;
 /** Flags whose per-node frame counts are maintained (meminfo, vmstat nr_*). */
 const COUNTED_FLAGS = [PG_ANON, PG_FILE, PG_SHMEM, PG_THP, PG_KERNEL] as const;
 
@@ -53,13 +56,8 @@ export class FrameTable {
   readonly #counts: Float64Array[] = COUNTED_FLAGS.map(() => new Float64Array(1024));
   #nfree = 0;
   #used = 0;
-  /** Accounting group of each frame (0 = none) and the frame's weight in it (groups below). */
-  // Empty until the first group exists: a table nobody groups pays nothing for them.
-  #group: Int32Array = new Int32Array(0);
-  #groupWeight: Float64Array = new Float64Array(0);
-  /** Per group: pages and summed weights per node, kept up to date on every move and free. */
-  readonly #groupPages: Float64Array[] = [new Float64Array(0)];
-  readonly #groupWeights: Float64Array[] = [new Float64Array(0)];
+  /** Accounting groups (frameGroups.ts), told about every move, free and growth. */
+  readonly #groups: FrameGroups = new FrameGroups();
   /**
    * Reverse map (rmap): the page-table array each frame was allocated into and its index there,
    * written by allocRun/allocNodes at O(1) per page. Arrays are held weakly: an object that is
@@ -71,7 +69,7 @@ export class FrameTable {
    * Per node id: 1 when a private-node service wants to hear about frames leaving the node
    * (node_private_ops free_folio and migration away, kernel-model.md §6.1).
    */
-  readonly watched: Uint8Array = new Uint8Array(MAX_GROUP_NODES);
+  readonly watched: Uint8Array = new Uint8Array(MAX_NUMNODES);
   /**
    * Called before a frame on a watched node is freed (`freed` true, its columns still intact)
    * or moved to another node (`freed` false). O(1) per frame; null when nobody watches.
@@ -109,14 +107,7 @@ export class FrameTable {
     this.#count(this.flags[f]!, from, -1);
     this.node[f] = node;
     this.#count(this.flags[f]!, node, 1);
-    const g = this.#group[f] ?? 0;
-    if (g !== 0) {
-      const w = this.#groupWeight[f]!;
-      this.#groupPages[g]![from]!--;
-      this.#groupPages[g]![node]!++;
-      this.#groupWeights[g]![from]! -= w;
-      this.#groupWeights[g]![node]! += w;
-    }
+    this.#groups.moved(f, from, node);
   }
 
   /**
@@ -130,13 +121,7 @@ export class FrameTable {
    * frames.groupPages(g)[0]; // 1 when f is on node 0
    */
   newGroup(): number {
-    if (this.#group.length === 0) {
-      this.#group = new Int32Array(this.node.length);
-      this.#groupWeight = new Float64Array(this.node.length);
-    }
-    this.#groupPages.push(new Float64Array(MAX_GROUP_NODES));
-    this.#groupWeights.push(new Float64Array(MAX_GROUP_NODES));
-    return this.#groupPages.length - 1;
+    return this.#groups.create(this.node.length);
   }
 
   /**
@@ -146,35 +131,22 @@ export class FrameTable {
    * frames.setGroup(f, g, share);
    */
   setGroup(f: number, g: number, weight: number): void {
-    if (g >= this.#groupPages.length || g < 0) throw new RangeError(`setGroup: group ${g} does not exist; create groups with newGroup()`);
-    const old = this.#group[f] ?? 0;
-    if (old === 0 && g === 0) return;
-    const node = this.node[f]!;
-    if (old !== 0) {
-      this.#groupPages[old]![node]!--;
-      this.#groupWeights[old]![node]! -= this.#groupWeight[f]!;
-    }
-    this.#group[f] = g;
-    this.#groupWeight[f] = g === 0 ? 0 : weight;
-    if (g !== 0) {
-      this.#groupPages[g]![node]!++;
-      this.#groupWeights[g]![node]! += weight;
-    }
+    this.#groups.set(f, g, weight, this.node[f]!);
   }
 
   /** The group of frame `f` (0 = none). */
   groupOf(f: number): number {
-    return this.#group[f] ?? 0;
+    return this.#groups.of(f);
   }
 
   /** Pages of group `g` per node id (a live view: read, do not write). */
   groupPages(g: number): Float64Array {
-    return this.#groupPages[g]!;
+    return this.#groups.pages(g);
   }
 
   /** Summed weights of group `g`'s frames per node id (a live view). */
   groupWeights(g: number): Float64Array {
-    return this.#groupWeights[g]!;
+    return this.#groups.weights(g);
   }
 
   /** One past the highest frame id ever handed out: every live frame id is in [1, highWater). */
@@ -201,14 +173,7 @@ export class FrameTable {
     this.node = node;
     this.mapcount = mapcount;
     this.flags = flags;
-    if (this.#group.length > 0) {
-      const group = new Int32Array(cap);
-      group.set(this.#group);
-      this.#group = group;
-      const gw = new Float64Array(cap);
-      gw.set(this.#groupWeight);
-      this.#groupWeight = gw;
-    }
+    this.#groups.grow(cap);
     for (const [name, col] of this.#extra) {
       const bigger = new (col.constructor as new (n: number) => typeof col)(cap);
       bigger.set(col as never);
@@ -394,7 +359,7 @@ export class FrameTable {
    */
   release(f: number): void {
     if (this.watched[this.node[f]!]) this.onLeave?.(f, this.node[f]!, true);
-    if ((this.#group[f] ?? 0) !== 0) this.setGroup(f, 0, 0);
+    if (this.#groups.of(f) !== 0) this.setGroup(f, 0, 0);
     this.#count(this.flags[f]!, this.node[f]!, -1);
     this.node[f] = 0;
     this.mapcount[f] = 0;
