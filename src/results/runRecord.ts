@@ -125,6 +125,8 @@ export interface Snapshot {
   readonly timeNs: number;
   readonly occupancy: readonly OccupancyEntry[];
   readonly vmstat: Readonly<Record<string, number>>;
+  /** Per node id: its non-zero counters (/sys/devices/system/node/nodeN/vmstat); absent in old records. */
+  readonly nodeVmstat?: Readonly<Record<number, Readonly<Record<string, number>>>>;
   /** Per task name (evolving runs only). */
   readonly tasks?: Readonly<Record<string, TaskKernelState>>;
   /** Per memory node id (evolving runs only). */

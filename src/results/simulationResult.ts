@@ -7,7 +7,7 @@ import { UsageError } from "../core/errors.js";
 import type { Warning } from "../core/warnings.js";
 import type { RunRecord } from "./runRecord.js";
 import type { Scenario } from "./scenario.js";
-import { nodesOverTimeTable, occupancyTable, summaryTable, tasksTable, vmstatTable } from "./simulationTables.js";
+import { nodeVmstatTable, nodesOverTimeTable, occupancyTable, summaryTable, tasksTable, vmstatTable } from "./simulationTables.js";
 
 /**
  * The tiersim version every result records. Kept equal to package.json's by a test.
@@ -31,7 +31,7 @@ export const RESULT_FORMAT = "tiersim.result/1";
  * @example
  * RESULT_TABLES.forEach((t) => writeFileSync(`${t}.csv`, run.toCSV(t)));
  */
-export const RESULT_TABLES = ["summary", "tasks", "nodes", "occupancy", "vmstat"] as const;
+export const RESULT_TABLES = ["summary", "tasks", "nodes", "occupancy", "vmstat", "nodeVmstat"] as const;
 
 /**
  * One of {@link RESULT_TABLES}.
@@ -73,8 +73,10 @@ export class SimulationResult {
   readonly nodes: ColumnTable;
   /** Pages and bytes per node, tier, kind, process and region over time. */
   readonly occupancy: ColumnTable;
-  /** /proc/vmstat counters after each allocation burst and at the end. */
+  /** /proc/vmstat counters after each allocation burst (static runs) or epoch, and at the end. */
   readonly vmstat: ColumnTable;
+  /** The same per memory node (/sys/devices/system/node/nodeN/vmstat): time_s, node, counter, value. */
+  readonly nodeVmstat: ColumnTable;
   /** Legal but suspicious things about the scenario, each with its path. */
   readonly warnings: readonly Warning[];
   readonly scenario: Scenario;
@@ -91,6 +93,7 @@ export class SimulationResult {
     this.nodes = nodesOverTimeTable(record);
     this.occupancy = occupancyTable(record);
     this.vmstat = vmstatTable(record);
+    this.nodeVmstat = nodeVmstatTable(record);
     this.warnings = record.warnings;
     this.scenario = record.scenario;
     this.seed = record.seed;

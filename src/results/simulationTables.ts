@@ -166,6 +166,35 @@ export function vmstatTable(record: RunRecord): ColumnTable {
 }
 
 /**
+ * Per node counters after every allocation burst (static runs) or epoch (evolving runs), as
+ * /sys/devices/system/node/nodeN/vmstat shows them: one row per (time, node, counter) for every
+ * counter that is non-zero on that node at some point of the run, 0 before it first moves.
+ * Promotion counters land on the destination node, demotion on the source (§5.6).
+ *
+ * @example
+ * nodeVmstatTable(record).filter((d) => d.counter === "pgpromote_success")
+ */
+export function nodeVmstatTable(record: RunRecord): ColumnTable {
+  const cols = emptyColumns(["time_s", "node", "counter", "value"]);
+  const keys = new Map<number, Set<string>>();
+  for (const s of record.snapshots) {
+    for (const [node, row] of Object.entries(s.nodeVmstat ?? {})) {
+      const set = keys.get(Number(node)) ?? new Set<string>();
+      for (const c of Object.keys(row)) set.add(c);
+      keys.set(Number(node), set);
+    }
+  }
+  const ordered = [...keys.entries()].sort((a, b) => a[0] - b[0]).map(([node, set]) => [node, [...set].sort(cmp)] as const);
+  for (const s of record.snapshots) {
+    for (const [node, counters] of ordered) {
+      const row = s.nodeVmstat?.[node] ?? {};
+      for (const counter of counters) push(cols, { time_s: s.timeNs / NS_PER_S, node, counter, value: row[counter] ?? 0 });
+    }
+  }
+  return aq.table(cols);
+}
+
+/**
  * One row per task over the run: see {@link summaryRows}.
  *
  * @example

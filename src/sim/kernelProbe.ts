@@ -5,6 +5,7 @@
 import type { Kernel } from "../kernel/kernel.js";
 import type { Process } from "../kernel/process.js";
 import type { NodeKernelState, TaskKernelState } from "../results/runRecord.js";
+import { NODE_COUNTERS } from "../kernel/stats.js";
 
 /**
  * A task's charged system time, scan period, preferred node and current node.
@@ -44,4 +45,24 @@ export function nodeKernelState(k: Kernel, node: number): NodeKernelState {
   if (!k.cram.isCram(node)) return base;
   const s = k.cram.state(node);
   return { ...base, cram: { storedPages: s.storedPages, usedPages: s.usedPages, devicePages: s.devicePages } };
+}
+
+/**
+ * Every memory node's counters, as /sys/devices/system/node/nodeN/vmstat shows them (only the
+ * non-zero ones; the table fills zeros).
+ *
+ * @example
+ * nodeVmstat(k)[0].pgpromote_success // 1024
+ */
+export function nodeVmstat(k: Kernel): Record<number, Record<string, number>> {
+  const out: Record<number, Record<string, number>> = {};
+  for (const n of k.topo.nodeIds) {
+    const row: Record<string, number> = {};
+    for (const c of NODE_COUNTERS) {
+      const v = k.stats.get(c, n);
+      if (v !== 0) row[c] = v;
+    }
+    out[n] = row;
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import { solvePerformance } from "../perf/solve.js";
 import type { PerfTask } from "../perf/model.js";
 import type { OccupancyEntry, RunRecord, Segment, Snapshot, TaskInfo } from "../results/runRecord.js";
 import { setUpMachine, type Machine } from "./machine.js";
+import { nodeVmstat } from "./kernelProbe.js";
 import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
 import { evolves, runTimeline } from "./timeline.js";
 import { progressReporter, type SimulateOptions } from "./progress.js";
@@ -36,12 +37,12 @@ export function runScenario(r: ResolvedScenario, options: SimulateOptions = {}):
   times.forEach((t, si) => {
     const touched = touchPhaseRegions(m, t, warnings);
     if (touched) reapOomVictims(m, warnings);
-    if (touched || t === 0) snapshots.push({ timeNs: t, occupancy: occupancy(m), vmstat: m.kernel.vmstat() });
+    if (touched || t === 0) snapshots.push({ timeNs: t, occupancy: occupancy(m), vmstat: m.kernel.vmstat(), nodeVmstat: nodeVmstat(m.kernel) });
     segments.push(solveSegment(r, m, t, si + 1 < times.length ? times[si + 1]! : r.durationNs, warnings));
   });
   // Nothing allocates after the last phase start in a static run: the end looks like it.
   const last = snapshots[snapshots.length - 1]!;
-  snapshots.push({ timeNs: r.durationNs, occupancy: last.occupancy, vmstat: last.vmstat });
+  snapshots.push({ ...last, timeNs: r.durationNs });
   const tasks: TaskInfo[] = m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
   progressReporter(options, r.durationNs)(r.durationNs, 0, true);
   return { ...shape.record, tasks, segments, snapshots, warnings: warnings.list() };

@@ -15,7 +15,7 @@ import type { PerformanceSolution, PerfTask, TaskPerformance } from "../perf/mod
 import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "../results/runRecord.js";
 import { setUpMachine, type Machine, type MachineProcess, type MappedRegion } from "./machine.js";
 import { assignRegionAccess, type RegionGroups } from "./regionAccess.js";
-import { nodeKernelState, runNodes, taskKernelState } from "./kernelProbe.js";
+import { nodeKernelState, nodeVmstat, runNodes, taskKernelState } from "./kernelProbe.js";
 import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
 import type { ResolvedScenario } from "./validateScenario.js";
 import { progressReporter, type SimulateOptions } from "./progress.js";
@@ -263,5 +263,5 @@ function snapshot(m: Machine, groups: Map<MappedRegion, RegionGroups>, t: number
   }
   const tasks = Object.fromEntries(m.processes.map((p) => [p.spec.name, taskKernelState(k, p.process)]));
   const nodes = Object.fromEntries(runNodes(k.topo).map((n) => [n, nodeKernelState(k, n)]));
-  return { timeNs: t, occupancy, vmstat: k.vmstat(), tasks, nodes };
+  return { timeNs: t, occupancy, vmstat: k.vmstat(), nodeVmstat: nodeVmstat(k), tasks, nodes };
 }

@@ -166,6 +166,12 @@ describe("evolving runs, seed 000 in miniature", () => {
     expect(last(r, "pgpromote_success")).toBeLessThanOrEqual(last(r, "pgpromote_candidate"));
     // Room for promotions came from demoting the hog's pages, whose accesses are none.
     expect(last(r, "pgdemote_kswapd")).toBeGreaterThan(0);
+    // Per node (§5.6): promotions count on the destination (DRAM, node 0), demotions on the
+    // source (node 0 too); the CXL node has neither.
+    const perNode = (node: number, c: string): number => (r.nodeVmstat.objects() as { time_s: number; node: number; counter: string; value: number }[]).find((d) => d.time_s === 40 && d.node === node && d.counter === c)?.value ?? 0;
+    expect(perNode(0, "pgpromote_success")).toBe(last(r, "pgpromote_success"));
+    expect(perNode(0, "pgdemote_kswapd")).toBe(last(r, "pgdemote_kswapd"));
+    expect([perNode(1, "pgpromote_success"), perNode(1, "pgdemote_kswapd")]).toEqual([0, 0]);
     const row = summaryRow(r) as { autonuma_cost_pct: number; system_time_s: number; throughput_accesses_per_s: number };
     expect(row.autonuma_cost_pct).toBeGreaterThan(0);
     expect(row.system_time_s).toBeGreaterThan(0);
