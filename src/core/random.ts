@@ -71,23 +71,24 @@ function hashString(name: string, seed: number): number {
  * numbers, which is what makes side-by-side comparisons sharp).
  *
  * @example
- * hashUniform(1, 4711, 2000) // 0.52..., the same on every call
+ * hashUniform(1, 4711, 2000) // the same number on every call
  */
 export function hashUniform(seed: number, a: number, b: number): number {
-  // Three rounds of a 32-bit integer mixer (murmur3 finaliser) over the inputs; 53 bits out.
-  const mix = (h: number): number => {
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-  };
   const lo = (b % 0x100000000) >>> 0;
   const hi = Math.floor(b / 0x100000000) >>> 0;
-  let h = mix((seed ^ 0x9e3779b9) >>> 0);
-  h = mix((h ^ (a >>> 0)) >>> 0);
-  h = mix((h ^ lo) >>> 0);
-  const h2 = mix((h ^ hi ^ 0x7f4a7c15) >>> 0);
+  let h = mix32((seed ^ 0x9e3779b9) >>> 0);
+  h = mix32((h ^ (a >>> 0)) >>> 0);
+  h = mix32((h ^ lo) >>> 0);
+  const h2 = mix32((h ^ hi ^ 0x7f4a7c15) >>> 0);
   return (h * 2 ** 21 + (h2 >>> 11)) / 2 ** 53;
+}
+
+/** The murmur3 32-bit finaliser: every input bit flips about half the output bits. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
