@@ -48,7 +48,8 @@ export interface CounterTimelineOptions {
 export function counterUnit(counter: string): string {
   if (/pte_updates/.test(counter)) return "PTEs";
   if (/fault/.test(counter)) return "faults";
-  if (/^(pg|numa_pages|pswp|numa_(hit|miss|foreign|interleave|local|other))/.test(counter)) return "pages";
+  // CRAM's counters (kernel/private/cram.ts) count folios stored, refused, promoted or freed.
+  if (/^(pg|numa_pages|pswp|numa_(hit|miss|foreign|interleave|local|other)|cram_)/.test(counter)) return "pages";
   return "events";
 }
 

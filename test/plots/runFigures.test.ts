@@ -124,6 +124,7 @@ describe("plots.counterTimeline", () => {
 
   it("names what each counter counts", () => {
     expect(["numa_pte_updates", "numa_hint_faults_local", "pgdemote_direct", "numa_pages_migrated", "nr_free_pages"].map(counterUnit)).toEqual(["PTEs", "faults", "pages", "pages", "events"]);
+    expect(["cram_stored", "cram_refused", "cram_promotions", "cram_write_faults"].map(counterUnit)).toEqual(["pages", "pages", "pages", "faults"]);
   });
 });
 
