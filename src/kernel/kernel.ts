@@ -41,6 +41,7 @@ import { bootWeights } from "./iwboot.js";
 import { Reclaim } from "./reclaim/reclaim.js";
 import { NumaBalancing } from "./numab/numab.js";
 import { Cram } from "./private/cram.js";
+import { oomBadnessPages } from "./private/oom.js";
 
 /** One OOM kill, as the kernel log would report it. */
 export interface OomKill {
@@ -385,14 +386,15 @@ export class Kernel implements MemContext, FaultContext {
       const pol = p.policy;
       return !pol || pol.mode !== "MPOL_BIND" || pol.nodes.some((n) => constraint.includes(n));
     });
-    // One candidate per mm (threads share it); oom_badness ~ resident pages.
+    // One candidate per mm (threads share it); oom_badness ~ resident pages, without those on
+    // private nodes lacking NP_OPS_OOM_ELIGIBLE (private/oom.ts, §6.1).
     const seen = new Set<object>();
     let victim: Process | null = null;
     let best = -1;
     for (const p of candidates) {
       if (seen.has(p.mm)) continue;
       seen.add(p.mm);
-      const rss = p.rss();
+      const rss = oomBadnessPages(this, p);
       if (rss > best) {
         best = rss;
         victim = p;

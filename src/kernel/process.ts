@@ -218,18 +218,20 @@ export class Process implements FaultTask {
   }
 
   /**
-   * Resident pages (anon and mapped file/shmem pages) for OOM scoring.
+   * Resident pages (anon and mapped file/shmem pages) for OOM scoring; pages on a node n with
+   * `exclude[n] === 1` are not counted (private/oom.ts, §6.1).
    *
    * @example
    * p.rss() // 16384
    */
-  rss(): number {
+  rss(exclude?: Uint8Array): number {
+    const node = this.kernel.frames.node;
     let n = 0;
     for (const v of this.mm.vmas) {
       for (let i = 0; i < v.pages; i++) {
         let f = v.anon ? v.anon.pages[v.anonOff + i]! : 0;
         if (f === 0 && v.file && v.mapped![i]) f = v.file.pages[v.filePgoff + i]!;
-        if (f > 0) n++;
+        if (f > 0 && !(exclude && exclude[node[f]!])) n++;
       }
     }
     return n;

@@ -7,14 +7,32 @@
  * code. What each rule rests on:
  * - MEMPOLICY requires MIGRATION: verified in RFC v4 patch 13/27 (node_private_set_ops returns
  *   -EINVAL for MEMPOLICY without MIGRATION, "since mbind can drive migrations").
- * - NUMA_BALANCING and COMPACTION require MIGRATION, MEMPOLICY excludes PROTECT_WRITE: from a
- *   third-party summary of the series (kernel-model.md §6.1, §8 item 9), not checked against
- *   the patches. Both services move pages, so a node that refuses migration cannot offer them;
+ * - COMPACTION requires MIGRATION: verified in RFC v4 patch 19/27 (node_private_set_ops returns
+ *   -EINVAL for COMPACTION without MIGRATION).
+ * - NUMA_BALANCING requires MIGRATION, MEMPOLICY excludes PROTECT_WRITE: from a third-party
+ *   summary of the series (kernel-model.md §6.1, §8 item 9), not checked against the patches.
+ *   NUMA balancing acts by migrating pages, so a node that refuses migration cannot offer it;
  *   a mempolicy target that refuses write upgrades would fault on every user store.
- * - OOM_ELIGIBLE requires MIGRATION and DEMOTION: the cover letter defines it as
- *   MIGRATION|DEMOTION (a node counts toward OOM pressure only if its pages can be moved away).
- *   kernel-model.md §8 item 9 notes a summary that says RECLAIM|DEMOTION instead: change the
- *   `other` list of that row to switch.
+ * - OOM_ELIGIBLE requires RECLAIM and DEMOTION: RFC v4 patch 17/27 defines NP_OPS_OOM_ELIGIBLE
+ *   as the mask NP_OPS_RECLAIM | NP_OPS_DEMOTION and node_oom_eligible() wants both bits
+ *   (verified; the same mask is in the context of patches 19 and 20). The cover letter's prose
+ *   says MIGRATION|DEMOTION (§8 item 9). tiersim keeps OOM_ELIGIBLE a flag of its own that the
+ *   driver lists, accepted only with both bits the code names.
+ *
+ * What each capability does in tiersim (all §6.1; the effect lives where the comment says):
+ * - MIGRATION: move_pages / migrate_pages may target the node (policy/privateNodes.ts).
+ * - MEMPOLICY: mbind may name the node; its faults carry __GFP_PRIVATE (kernel/alloc.ts).
+ * - DEMOTION: the node is a demotion target (topology/demotion.ts; CRAM takes the batch).
+ * - PROTECT_WRITE: folios are mapped read-only; writes fault to the owner (kernel/private/cram.ts).
+ * - RECLAIM: direct reclaim and the owner's `k.reclaim.reclaimNode` scan the node's LRUs;
+ *   without it reclaim never scans them (kernel/reclaim/reclaim.ts). No kswapd either way.
+ * - OOM_ELIGIBLE: the node's pages count in OOM badness (kernel/private/oom.ts).
+ * - NUMA_BALANCING: the node's pages are scanned for hinting faults (kernel/numab/mark.ts).
+ * - COMPACTION: validated only. tiersim models no compaction anywhere (a THP allocation takes
+ *   a free 2 MiB unit from the free count or falls back to base pages; nothing is ever
+ *   fragmented or compacted), so the flag changes nothing else.
+ * - LONGTERM_PIN: FOLL_LONGTERM pins stay on the node; without it the folios are migrated to
+ *   normal memory first, or the pin fails with ENOMEM (kernel/private/longterm.ts).
  */
 import { checkCompression } from "./compression.js";
 import type { KernelTopology, PrivateMemorySpec, PrivateNodeOp } from "./types.js";
@@ -55,9 +73,9 @@ export interface PrivateOpRule {
 export const PRIVATE_OP_RULES: readonly PrivateOpRule[] = [
   { op: "MEMPOLICY", kind: "requires", other: ["MIGRATION"], why: "mbind(MPOL_MF_MOVE) drives migrations onto the node", source: "RFC v4 patch 13/27 node_private_set_ops (verified)" },
   { op: "NUMA_BALANCING", kind: "requires", other: ["MIGRATION"], why: "NUMA balancing acts by migrating pages", source: "third-party summary (kernel-model.md §6.1, unverified)" },
-  { op: "COMPACTION", kind: "requires", other: ["MIGRATION"], why: "compaction migrates pages to assemble free blocks", source: "third-party summary (kernel-model.md §6.1, unverified)" },
+  { op: "COMPACTION", kind: "requires", other: ["MIGRATION"], why: "compaction migrates pages to assemble free blocks", source: "RFC v4 patch 19/27 node_private_set_ops (verified); tiersim models no compaction, so the flag has no other effect" },
   { op: "MEMPOLICY", kind: "excludes", other: ["PROTECT_WRITE"], why: "user memory placed by a mempolicy must be writable, and PROTECT_WRITE forbids PTE write upgrades", source: "third-party summary (kernel-model.md §6.1, unverified)" },
-  { op: "OOM_ELIGIBLE", kind: "requires", other: ["MIGRATION", "DEMOTION"], why: "the cover letter defines OOM_ELIGIBLE as MIGRATION|DEMOTION", source: "RFC v4 cover letter (kernel-model.md §6.1; §8 item 9 lists RECLAIM|DEMOTION as an alternative reading)" },
+  { op: "OOM_ELIGIBLE", kind: "requires", other: ["RECLAIM", "DEMOTION"], why: "the RFC code defines NP_OPS_OOM_ELIGIBLE as NP_OPS_RECLAIM | NP_OPS_DEMOTION: killing a task relieves pressure only if reclaim runs on the node and pages can be demoted there", source: "RFC v4 patch 17/27 node_oom_eligible (verified; the cover letter says MIGRATION|DEMOTION, kernel-model.md §8 item 9)" },
 ];
 
 /** One problem found in a private-node description: the path below it, the value, rule and fix. */

@@ -60,7 +60,9 @@ export interface MemorySpec {
 
 /**
  * One NP_OPS_* capability an owning driver opts its private node into (RFC v4 patches 12-20),
- * written without the NP_OPS_ prefix. src/topology/private.ts holds the dependency rules.
+ * written without the NP_OPS_ prefix. src/topology/private.ts holds the dependency rules and
+ * says where each capability takes effect; COMPACTION is validated but has no effect, since
+ * tiersim models no compaction.
  */
 export type PrivateNodeOp =
   | "MIGRATION"

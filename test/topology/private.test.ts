@@ -63,6 +63,11 @@ describe("capability validation (whole spec, with paths)", () => {
     for (const op of ["MIGRATION", "DEMOTION", "PROTECT_WRITE", "RECLAIM", "LONGTERM_PIN"]) expect(issues({ owner: "x", ops: [op] })).toEqual([]);
   });
 
+  it("COMPACTION is accepted with MIGRATION (patch 19's rule) and kept in canonical order; tiersim gives it no effect", () => {
+    expect(checkPrivate({ owner: "x", ops: ["COMPACTION", "MIGRATION"] })).toEqual({ spec: { owner: "x", ops: ["MIGRATION", "COMPACTION"] }, problems: [] });
+    expect(PRIVATE_OP_RULES.find((r) => r.op === "COMPACTION")!.source).toMatch(/patch 19\/27 .*\(verified\); tiersim models no compaction/);
+  });
+
   it("an unknown NP_OPS name is reported at its index, with or without the prefix", () => {
     const found = issues({ owner: "x", ops: ["MIGRATION", "NP_OPS_SWAP", "bogus"] });
     expect(found.map((i) => [i.code, i.path])).toEqual([
@@ -73,14 +78,16 @@ describe("capability validation (whole spec, with paths)", () => {
   });
 
   // Rules (private.ts file comment): MEMPOLICY, NUMA_BALANCING, COMPACTION need MIGRATION;
-  // MEMPOLICY excludes PROTECT_WRITE; OOM_ELIGIBLE needs MIGRATION and DEMOTION (cover letter).
+  // MEMPOLICY excludes PROTECT_WRITE; OOM_ELIGIBLE needs RECLAIM and DEMOTION (patch 17's mask;
+  // the cover letter's MIGRATION|DEMOTION is then one bit short).
   it.each([
     [["MEMPOLICY"], "private_op_requires", 0, /^MEMPOLICY requires MIGRATION .*Fix: add MIGRATION or remove MEMPOLICY\.$/],
     [["DEMOTION", "NUMA_BALANCING"], "private_op_requires", 1, /^NUMA_BALANCING requires MIGRATION .*Fix: add MIGRATION or remove NUMA_BALANCING\.$/],
     [["COMPACTION"], "private_op_requires", 0, /^COMPACTION requires MIGRATION .*Fix: add MIGRATION or remove COMPACTION\.$/],
     [["MIGRATION", "PROTECT_WRITE", "MEMPOLICY"], "private_op_excludes", 2, /^MEMPOLICY excludes PROTECT_WRITE .*Fix: remove PROTECT_WRITE or MEMPOLICY\.$/],
-    [["MIGRATION", "OOM_ELIGIBLE"], "private_op_requires", 1, /^OOM_ELIGIBLE requires MIGRATION and DEMOTION .*Fix: add DEMOTION or remove OOM_ELIGIBLE\.$/],
-    [["OOM_ELIGIBLE"], "private_op_requires", 0, /^OOM_ELIGIBLE requires MIGRATION and DEMOTION .*Fix: add MIGRATION and DEMOTION or remove OOM_ELIGIBLE\.$/],
+    [["RECLAIM", "OOM_ELIGIBLE"], "private_op_requires", 1, /^OOM_ELIGIBLE requires RECLAIM and DEMOTION .*Fix: add DEMOTION or remove OOM_ELIGIBLE\.$/],
+    [["MIGRATION", "DEMOTION", "OOM_ELIGIBLE"], "private_op_requires", 2, /^OOM_ELIGIBLE requires RECLAIM and DEMOTION .*patch 17.*Fix: add RECLAIM or remove OOM_ELIGIBLE\.$/],
+    [["OOM_ELIGIBLE"], "private_op_requires", 0, /^OOM_ELIGIBLE requires RECLAIM and DEMOTION .*Fix: add RECLAIM and DEMOTION or remove OOM_ELIGIBLE\.$/],
     [["MIGRATION", "NP_OPS_MIGRATION"], "duplicate_private_op", 1, /^MIGRATION is already listed at ops\[0\]; .*Fix: list it once\.$/],
   ])("%j -> %s at ops[%i]", (ops, code, index, message) => {
     const found = issues({ owner: "x", ops });
@@ -104,7 +111,7 @@ describe("capability validation (whole spec, with paths)", () => {
       "NUMA_BALANCING requires MIGRATION",
       "COMPACTION requires MIGRATION",
       "MEMPOLICY excludes PROTECT_WRITE",
-      "OOM_ELIGIBLE requires MIGRATION+DEMOTION",
+      "OOM_ELIGIBLE requires RECLAIM+DEMOTION",
     ]);
     expect(NP_OPS).toHaveLength(9);
     expect(checkPrivate({ owner: "cram", ops: NP_OPS.filter((o) => o !== "PROTECT_WRITE") }).problems).toEqual([]);

@@ -7,6 +7,7 @@ import { SyscallError } from "../../core/errors.js";
 import { PAGE_SIZE, parseSize } from "../../core/units.js";
 import type { Size } from "../../core/units.js";
 import type { Process } from "../process.js";
+import { migrateLongtermUnpinnable } from "../private/longterm.js";
 import { numabColumns } from "./columns.js";
 
 function pinRange(p: Process, addr: number, size: Size, what: string): { s: number; e: number } {
@@ -23,8 +24,9 @@ function pinRange(p: Process, addr: number, size: Size, what: string): { s: numb
 }
 
 /**
- * Pins [addr, addr+size) long-term: faults the pages in (as GUP does, for write) and raises
- * each frame's pin count. Returns the pages pinned.
+ * Pins [addr, addr+size) long-term: faults the pages in (as GUP does, for write), migrates
+ * folios on private nodes without NP_OPS_LONGTERM_PIN to normal memory first (or fails with
+ * ENOMEM, private/longterm.ts, §6.1) and raises each frame's pin count. Returns the pages pinned.
  *
  * @example
  * pinPages(p, a, "2MiB") // 512
@@ -32,6 +34,7 @@ function pinRange(p: Process, addr: number, size: Size, what: string): { s: numb
 export function pinPages(p: Process, addr: number, size: Size): number {
   const { s, e } = pinRange(p, addr, size, "pin_user_pages");
   p.touch(addr, (e - s) * PAGE_SIZE, { write: true });
+  migrateLongtermUnpinnable(p, s, e);
   const pins = numabColumns(p.kernel.frames).pins;
   let n = 0;
   for (const v of p.mm.overlapping(s, e)) {

@@ -16,10 +16,24 @@
  * or a round with nothing on the LRUs this pass may scan, counts as one failed balance_pgdat
  * run (kswapd_failures); after 16 kswapd sleeps and a later wake is ignored ("hopeless" node)
  * until direct reclaim frees pages on the node.
+ *
+ * Private memory nodes (NP_OPS_RECLAIM, RFC v4 patch 16/27, kernel-model.md §6.1). The RFC's
+ * text: "Kernel reclaim (kswapd, direct reclaim, OOM) operates on this node" only with the flag;
+ * zone_reclaim_allowed() makes shrink_zones (direct reclaim) and wakeup_kswapd skip a private
+ * node without it, and the owner drives reclaim of its node by raising watermark_boost, which
+ * kswapd then works off (the reclaim_policy callback may enable swap/writepage for that pass).
+ * tiersim's reading: private nodes never get a kswapd (allocator.ts, the §6.1 [SIM] line), so
+ * the owner's request is the synchronous call {@link Reclaim.reclaimNode}, counted like the
+ * boosted kswapd pass it stands for (pgscan/pgsteal/pgdemote_kswapd, CPU charged to the node's
+ * kswapd); direct reclaim includes a private node of the allocation's zonelist only with
+ * RECLAIM. Without it the node's pages are never scanned: every round on it is empty. Once
+ * scanned, a private node's pages are demoted, dropped or swapped like any node's (§5.3).
  */
 import type { Random } from "../../core/random.js";
 import type { Size } from "../../core/units.js";
 import type { QueuedEvent } from "../../engine/queue.js";
+import { UsageError } from "../../core/errors.js";
+import { hasPrivateOp } from "../../topology/private.js";
 import { PG_ANON, PG_FILE, PG_SHMEM } from "../frames.js";
 import type { Kernel } from "../kernel.js";
 import { evict } from "./evict.js";
@@ -209,10 +223,16 @@ export class Reclaim {
     return anon + (scope.file ? fr.countOf(PG_FILE, node) : 0) > 0;
   }
 
+  /** zone_reclaim_allowed (§6.1): a private node's LRUs are reclaimable only with NP_OPS_RECLAIM. */
+  #reclaimable(node: number): boolean {
+    const topo = this.#k.topo;
+    return !topo.privateNodes.includes(node) || hasPrivateOp(topo, node, "RECLAIM");
+  }
+
   #round(node: number, want: number, direct: boolean, filter: () => TargetFilter | null): Round {
     const k = this.#k;
     const scope = this.#scope(node);
-    if (!this.#hasLruPages(node, scope)) return { freed: 0, demoted: 0, scanned: 0, visited: 0, empty: true };
+    if (!this.#reclaimable(node) || !this.#hasLruPages(node, scope)) return { freed: 0, demoted: 0, scanned: 0, visited: 0, empty: true };
     const lru = this.#lru;
     lru.activated = lru.deactivated = 0;
     const s = lru.scan(node, k.clock.nowNs, scope, this.#cand, want, VISIT_PER_ROUND);
@@ -288,8 +308,49 @@ export class Reclaim {
   }
 
   /**
+   * Owner-driven reclaim of one node (§6.1, NP_OPS_RECLAIM; see the file comment): rounds of
+   * SWAP_CLUSTER_MAX until `pages` are freed, the node has nothing left to scan, or
+   * DIRECT_TRIES rounds in a row free nothing. Pages are demoted, dropped or swapped as kswapd
+   * would (§5.3) and counted as kswapd's (pgscan/pgsteal/pgdemote_kswapd), synchronously.
+   * Returns the pages freed. A private node without NP_OPS_RECLAIM is a UsageError.
+   *
+   * @example
+   * k.reclaim.swapon("1GiB");
+   * k.reclaim.reclaimNode(2, 64) // 64: the owner of private node 2 (RECLAIM) relieved its node
+   */
+  reclaimNode(node: number, pages: number): number {
+    const k = this.#k;
+    if (!k.topo.memoryNodes.includes(node) && !k.topo.privateNodes.includes(node)) {
+      throw new UsageError({ what: "reclaimNode(node)", value: node, rule: "the node must have memory (N_MEMORY or N_MEMORY_PRIVATE)", fix: `use one of ${[...k.topo.memoryNodes, ...k.topo.privateNodes].join(", ")}` });
+    }
+    if (!this.#reclaimable(node)) {
+      throw new UsageError({ what: "reclaimNode(node)", value: node, rule: `node ${node} is a private memory node without NP_OPS_RECLAIM: kernel reclaim never operates on it (RFC v4 patch 16, §6.1); its owner manages the memory itself`, fix: "add RECLAIM to the node's private ops" });
+    }
+    if (!(Number.isInteger(pages) && pages > 0)) {
+      throw new UsageError({ what: "reclaimNode(node, pages)", value: pages, rule: "pages must be a positive whole number of 4 KiB pages", fix: "pass e.g. 32" });
+    }
+    const filter = this.#filterOnce();
+    let freed = 0;
+    let scanned = 0;
+    let demoted = 0;
+    for (let tries = 0; freed < pages && tries < DIRECT_TRIES; ) {
+      const res = this.#round(node, Math.min(SWAP_CLUSTER_MAX, pages - freed), false, filter);
+      if (res.empty) break;
+      freed += res.freed;
+      scanned += res.scanned;
+      demoted += res.demoted;
+      tries = res.freed === 0 ? tries + 1 : 0;
+    }
+    if (scanned) k.costs.chargeKswapd(node, "reclaim_scan", scanned);
+    if (demoted) k.costs.chargeKswapd(node, "migrate", demoted);
+    if (freed > 0) this.kswapdFailures[node] = 0;
+    return freed;
+  }
+
+  /**
    * Direct reclaim (§1.8 step 3): nr_to_reclaim = SWAP_CLUSTER_MAX pages over the zonelist
-   * nodes in order, demotion counted as pgdemote_direct. Returns the pages freed.
+   * nodes in order, demotion counted as pgdemote_direct; private nodes without NP_OPS_RECLAIM
+   * are skipped (#round, §6.1). Returns the pages freed.
    */
   #direct(nodes: readonly number[]): number {
     const filter = this.#filterOnce();
