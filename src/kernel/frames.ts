@@ -216,7 +216,7 @@ export class FrameTable {
    * creating it).
    *
    * @example
-   * frames.hasColumn("numab.pin") // false until NUMA balancing registers it
+   * frames.hasColumn("numab.pins") // false until NUMA balancing registers it
    */
   hasColumn(name: string): boolean {
     return this.#extra.has(name);

@@ -28,6 +28,15 @@ export interface NumabColumns {
  * @example
  * numabColumns(k.frames).token[f] // 0 when the frame is not PROT_NONE
  */
+/**
+ * The per-frame FOLL_LONGTERM pin count (Uint16Array), read by reclaim to leave pinned frames on
+ * their LRU (a pinned page cannot be migrated, swapped or dropped).
+ *
+ * @example
+ * k.frames.column(PIN_COLUMN, Uint16Array, { clearOnFree: true })[f] // pins on frame f
+ */
+export const PIN_COLUMN = "numab.pins";
+
 export function numabColumns(fr: FrameTable): NumabColumns {
   const o = { clearOnFree: true };
   return {
@@ -37,6 +46,6 @@ export function numabColumns(fr: FrameTable): NumabColumns {
     lastCpu: fr.column("numab.lastCpu", Int16Array, o),
     lastPid: fr.column("numab.lastPid", Int32Array, o),
     scanTimeMs: fr.column("numab.scanTimeMs", Float64Array, o),
-    pins: fr.column("numab.pins", Uint16Array, o),
+    pins: fr.column(PIN_COLUMN, Uint16Array, o),
   };
 }

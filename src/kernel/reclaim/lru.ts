@@ -5,7 +5,7 @@
  * Design choice: a CLOCK-style hand per node over frame ids 1..frames.highWater instead of real
  * per-node LRU lists. The lists would need hooks in every allocation, free and migration path;
  * the hand needs none: it skips free frames (flags 0), frames of other nodes, kernel frames
- * (PG_KERNEL, never on an LRU), pinned frames (a "numab.pin" column, if a subsystem registered
+ * (PG_KERNEL, never on an LRU), pinned frames (the pin count NUMA balancing keeps, PIN_COLUMN, once
  * one) and frames whose LRU the pass may not reclaim (anon without swap or demotion). Each frame
  * carries an active bit and the time reclaim last looked at it; whether its referenced bit was
  * set since then is a draw with k.access.referencedProbability(f, now - lastLook) from the
@@ -27,18 +27,12 @@ import { hashUniform, type Random } from "../../core/random.js";
 import type { AccessModel } from "../access.js";
 import { PG_ANON, PG_FILE, PG_KERNEL, PG_SHMEM } from "../frames.js";
 import type { FrameTable } from "../frames.js";
+import { PIN_COLUMN } from "../numab/columns.js";
 
 /** The per-frame active bit (1 = on the active list). */
 const ACTIVE = "reclaim.active";
 /** When reclaim last looked at the frame, ns. */
 const LOOK = "reclaim.look";
-/**
- * A pin count registered by another subsystem (NUMA balancing / pinning); read defensively.
- *
- * @example
- * k.frames.column(PIN_COLUMN, Uint8Array)[f] = 1; // reclaim now skips f
- */
-export const PIN_COLUMN = "numab.pin";
 
 /**
  * Which LRUs a pass may take pages from (get_scan_count: anon only with swap or demotion).
@@ -110,7 +104,7 @@ export class LruClock {
     const fr = this.#frames;
     const active = this.#active();
     const look = fr.column(LOOK, Float64Array, { clearOnFree: true });
-    const pin = fr.hasColumn(PIN_COLUMN) ? fr.column(PIN_COLUMN, Uint8Array) : null;
+    const pin = fr.hasColumn(PIN_COLUMN) ? fr.column(PIN_COLUMN, Uint16Array, { clearOnFree: true }) : null;
     const flags = fr.flags;
     const nodes = fr.node;
     const top = fr.highWater;

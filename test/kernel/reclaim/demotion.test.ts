@@ -36,6 +36,25 @@ describe("demotion", () => {
     checkInvariants(k);
   });
 
+  it("leaves long-term pinned pages where they are (pinPages): the first unpinned pages go instead", () => {
+    // Same machine as above: 985 BIND{0} pages leave node 0 at 15 free (< low 20), kswapd wakes
+    // and demotes one round of 32 to reach high (30). With the first 100 pages pinned, the hand
+    // skips them and the round takes pages 100..131.
+    const k = smallCxl();
+    k.sysfs.write(DEMOTE, "true");
+    const p0 = k.spawn({ cpu: 0 });
+    const a0 = p0.mmap(985 * P);
+    p0.mbind(a0, 985 * P, "MPOL_BIND", [0]);
+    p0.touch(a0, 985 * P, { write: true });
+    p0.pinPages(a0, 100 * P);
+    k.advance("10ms");
+    expect(k.stats.get("pgdemote_kswapd", 0)).toBe(32);
+    const frames = framesOf(p0, a0, 985);
+    expect(nodesOf(k, frames.subarray(0, 100))).toEqual({ 0: 100 });
+    expect(nodesOf(k, frames.subarray(100, 132))).toEqual({ 2: 32 });
+    checkInvariants(k);
+  });
+
   it("demotes cold pages (rate 0) before hot pages: the hot set stays on DRAM", () => {
     const k = smallCxl({ wm: { min: 10, low: 20, high: 400, promo: 500 } });
     k.sysfs.write(DEMOTE, "true");

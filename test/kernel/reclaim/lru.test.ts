@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { Random } from "../../../src/core/random.js";
 import { PG_ANON, PG_FILE, PG_KERNEL } from "../../../src/kernel/frames.js";
-import { LruClock, PIN_COLUMN } from "../../../src/kernel/reclaim/lru.js";
+import { LruClock } from "../../../src/kernel/reclaim/lru.js";
+import { PIN_COLUMN } from "../../../src/kernel/numab/columns.js";
 import { smallCxl } from "./helpers.js";
 
 const ALL = { anon: true, file: true };
@@ -42,7 +43,7 @@ describe("LruClock", () => {
     const anon = k.frames.alloc(0, PG_ANON);
     const file = k.frames.alloc(0, PG_FILE);
     k.frames.release(freed);
-    k.frames.column(PIN_COLUMN, Uint8Array)[pinned] = 1;
+    k.frames.column(PIN_COLUMN, Uint16Array, { clearOnFree: true })[pinned] = 1;
     const lru = new LruClock(k.frames, k.access, new Random(1));
     const out = new Int32Array(8);
     let r = lru.scan(0, 1e9, { anon: false, file: true }, out, 8, 6);
