@@ -8,12 +8,6 @@ import type { NodeKernelState, TaskKernelState } from "../results/runRecord.js";
 import { NODE_COUNTERS } from "../kernel/stats.js";
 
 /**
- * A task's charged system time, scan period, preferred node and current node.
- *
- * @example
- * taskKernelState(k, p) // { systemNs: 0, numaNs: 0, scanPeriodMs: 1000, preferredNode: null, node: 0 }
- */
-/**
  * The nodes an evolving run follows: N_MEMORY and N_MEMORY_PRIVATE (buddy-managed), ascending.
  *
  * @example
@@ -23,6 +17,12 @@ export function runNodes(kt: Kernel["topo"]): number[] {
   return [...kt.memoryNodes, ...kt.privateNodes].sort((a, b) => a - b);
 }
 
+/**
+ * A task's charged system time, scan period, preferred node and current node.
+ *
+ * @example
+ * taskKernelState(k, p) // { systemNs: 0, numaNs: 0, scanPeriodMs: 1000, preferredNode: null, node: 0 }
+ */
 export function taskKernelState(k: Kernel, p: Process): TaskKernelState {
   const on = !p.killed && k.numab.mode(p) !== 0;
   const t = k.numab.taskState(p.pid);

@@ -19,7 +19,12 @@ export interface RegionGroups {
   readonly cold: number;
 }
 
-/** The frame id of every page of a region (<= 0 where no page is present). */
+/**
+ * The frame id of every page of a region (<= 0 where no page is present).
+ *
+ * @example
+ * regionFrames(proc, region).length === region.pages // true
+ */
 export function regionFrames(proc: MachineProcess, region: MappedRegion): Int32Array {
   const out = new Int32Array(region.pages);
   const start = region.addr / PAGE_SIZE;

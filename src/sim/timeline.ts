@@ -20,7 +20,13 @@ import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runSh
 import type { ResolvedScenario } from "./validateScenario.js";
 import { progressReporter, type SimulateOptions } from "./progress.js";
 
-/** A traffic split this much (largest per-node change of any task) or more triggers a re-solve. */
+/**
+ * A traffic split this much (largest per-node change of any task's access fractions) or more
+ * since the last solve triggers a re-solve of the performance model at an epoch boundary.
+ *
+ * @example
+ * RESOLVE_THRESHOLD // 0.002: a 0.2% shift of a task's accesses between nodes
+ */
 export const RESOLVE_THRESHOLD = 0.002;
 
 /** Kernel work may take at most this share of a task's CPU time in the model. */

@@ -23,12 +23,6 @@ export interface NumabColumns {
 }
 
 /**
- * The NUMA-balancing columns of a frame table.
- *
- * @example
- * numabColumns(k.frames).token[f] // 0 when the frame is not PROT_NONE
- */
-/**
  * The per-frame FOLL_LONGTERM pin count (Uint16Array), read by reclaim to leave pinned frames on
  * their LRU (a pinned page cannot be migrated, swapped or dropped).
  *
@@ -37,6 +31,12 @@ export interface NumabColumns {
  */
 export const PIN_COLUMN = "numab.pins";
 
+/**
+ * The NUMA-balancing columns of a frame table.
+ *
+ * @example
+ * numabColumns(k.frames).token[f] // 0 when the frame is not PROT_NONE
+ */
 export function numabColumns(fr: FrameTable): NumabColumns {
   const o = { clearOnFree: true };
   return {
