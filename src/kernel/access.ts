@@ -102,7 +102,7 @@ export class AccessModel {
    * @example
    * k.access.setMany(ids, weights, { pid: 100, sequential: true, writeShare: 1 / 3 });
    */
-  setMany(frames: ArrayLike<number>, shares: ArrayLike<number>, opts: { pid: number; sequential: boolean; writeShare: number }): void {
+  setMany(frames: ArrayLike<number>, shares: ArrayLike<number>, opts: { pid: number; sequential: boolean; writeShare: number; first?: number; of?: number }): void {
     this.#cols();
     const w = this.#weight;
     const t = this.#task;
@@ -110,12 +110,15 @@ export class AccessModel {
     const wr = this.#write;
     const ws = Math.round(opts.writeShare * 255);
     const n = frames.length;
+    // A slice of a longer sweep (a region faulted in chunks): positions count from `first` of `of`.
+    const first = opts.first ?? 0;
+    const of = opts.of ?? n;
     for (let i = 0; i < n; i++) {
       const f = frames[i]!;
       if (f <= 0) continue;
       w[f] = shares[i]!;
       t[f] = opts.pid;
-      s[f] = opts.sequential ? 1 + i / n : 0;
+      s[f] = opts.sequential ? 1 + (first + i) / of : 0;
       wr[f] = ws;
       if (this.onChange) this.#changed(f);
     }

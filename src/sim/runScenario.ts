@@ -31,6 +31,11 @@ export function runScenario(r: ResolvedScenario, options: SimulateOptions = {}):
   const m = setUpMachine(r, warnings, issues);
   if (issues.length > 0) throw new ScenarioError(issues);
   const shape = describeRun(r, warnings);
+  r.workload.processes.forEach((p, i) => {
+    if (p.firstTouchBytesPerSec !== undefined) {
+      warnings.add("first_touch_rate_static", ["workload", "processes", i, "firstTouchBytesPerSec"], `process "${p.name}" has a first-touch rate, but nothing reclaims or moves pages in a static run, so its regions are touched at once; turn on demotion or NUMA balancing for the rate to matter`);
+    }
+  });
   const times = shape.phaseStarts;
   const segments: Segment[] = [];
   const snapshots: Snapshot[] = [];

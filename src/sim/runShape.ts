@@ -5,7 +5,7 @@
 import type { Warnings } from "../core/warnings.js";
 import type { RunRecord } from "../results/runRecord.js";
 import { deriveKernelTopology } from "../topology/derive.js";
-import type { Machine, MachineProcess } from "./machine.js";
+import type { Machine, MachineProcess, MappedRegion } from "./machine.js";
 import { ABSENT, touchRegion } from "./placement.js";
 import type { ResolvedScenario } from "./validateScenario.js";
 
@@ -88,18 +88,20 @@ export function phaseAt(proc: MachineProcess, t: number): number {
 
 /**
  * First-touches every region a phase starting at `t` lists; true when anything was touched.
+ * `defer(proc, index, regions)` may take a process's regions over instead (first touch over
+ * time, firstTouch.ts) by returning true.
  *
  * @example
  * touchPhaseRegions(machine, 0, warnings) // true
  */
-export function touchPhaseRegions(m: Machine, t: number, warnings: Warnings): boolean {
+export function touchPhaseRegions(m: Machine, t: number, warnings: Warnings, defer?: (proc: MachineProcess, index: number, regions: MappedRegion[]) => boolean): boolean {
   let touched = false;
   m.processes.forEach((proc, i) => {
     const phase = proc.spec.phases.find((ph) => ph.startNs === t);
     if (!phase) return;
-    for (const a of phase.accesses) {
-      const region = proc.regions.find((x) => x.spec.name === a.region)!;
-      if (region.touched) continue;
+    const regions = phase.accesses.map((a) => proc.regions.find((x) => x.spec.name === a.region)!).filter((r) => !r.touched);
+    if (regions.length === 0 || defer?.(proc, i, regions)) return;
+    for (const region of regions) {
       touchRegion(m.kernel, proc, region, ["workload", "processes", i, "regions", proc.regions.indexOf(region)], warnings);
       touched = true;
     }

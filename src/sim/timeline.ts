@@ -15,6 +15,7 @@ import type { PerformanceSolution, PerfTask, TaskPerformance } from "../perf/mod
 import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "../results/runRecord.js";
 import { setUpMachine, type Machine, type MachineProcess, type MappedRegion } from "./machine.js";
 import { assignRegionAccess, type RegionGroups } from "./regionAccess.js";
+import { FirstTouchFiller } from "./firstTouch.js";
 import { nodeKernelState, nodeVmstat, runNodes, taskKernelState } from "./kernelProbe.js";
 import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
 import type { ResolvedScenario } from "./validateScenario.js";
@@ -69,6 +70,7 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
   const k = m.kernel;
   const shape = describeRun(r, warnings);
   const groups = regionGroups(m);
+  const filler = new FirstTouchFiller(m, groups, r.seed, warnings);
   const states: ProcState[] = m.processes.map((proc) => ({ proc, phase: -1, fractions: {}, readShare: 1, lastSystemNs: 0, node: proc.process.cpuNode }));
   const segments: Segment[] = [];
   const snapshots: Snapshot[] = [];
@@ -82,7 +84,7 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
     const next = i + 1 < times.length ? times[i + 1]! : r.durationNs;
     events += k.clock.runUntil(t);
     progress(t, events, false);
-    const phaseChanged = applyPhaseChanges(r, m, states, groups, t, warnings);
+    const phaseChanged = applyPhaseChanges(r, m, states, groups, t, warnings, filler);
     snapshots.push(snapshot(m, groups, t));
     if (t >= r.durationNs) break;
     let moved = phaseChanged || solution === null;
@@ -140,8 +142,13 @@ function regionGroups(m: Machine): Map<MappedRegion, RegionGroups> {
 }
 
 /** First touch and access assignment for every process whose phase starts at `t`. */
-function applyPhaseChanges(r: ResolvedScenario, m: Machine, states: ProcState[], groups: Map<MappedRegion, RegionGroups>, t: number, warnings: Warnings): boolean {
-  if (!touchPhaseRegions(m, t, warnings)) {
+function applyPhaseChanges(r: ResolvedScenario, m: Machine, states: ProcState[], groups: Map<MappedRegion, RegionGroups>, t: number, warnings: Warnings, filler: FirstTouchFiller): boolean {
+  const defer = (proc: MachineProcess, i: number, regions: MappedRegion[]): boolean => {
+    if (proc.spec.firstTouchBytesPerSec === undefined) return false;
+    filler.start(proc, i, regions);
+    return true;
+  };
+  if (!touchPhaseRegions(m, t, warnings, defer)) {
     if (!states.some((s) => phaseAt(s.proc, t) !== s.phase)) return false;
   } else reapOomVictims(m, warnings);
   let changed = false;

@@ -3,7 +3,8 @@
  * the original never changes). Bad values throw a UsageError at once; rules that need the
  * whole process (known region names, shares summing to 1) are checked by `build()`.
  */
-import { parseDuration, type Duration, type Size } from "../core/units.js";
+import { parseBandwidth, parseDuration, type Bandwidth, type Duration, type Size } from "../core/units.js";
+import { UsageError } from "../core/errors.js";
 import { Checker, throwFirst } from "./check.js";
 import { DEFAULT_PERF, DEFAULT_THREADS } from "./defaults.js";
 import type { PatternInput } from "./patterns/registry.js";
@@ -88,6 +89,7 @@ interface ProcessState {
   readonly perfSource: PerfSource;
   readonly regions: readonly RegionSpec[];
   readonly phases: readonly PhaseSpec[];
+  readonly firstTouchBytesPerSec: number | null;
 }
 
 /**
@@ -102,7 +104,7 @@ export class ProcessBuilder {
 
   /** Use `workload().process(name, configure)` rather than this constructor. */
   constructor(name: string) {
-    this.#s = { name, threads: DEFAULT_THREADS, binding: null, perf: DEFAULT_PERF, perfSource: "default", regions: [], phases: [] };
+    this.#s = { name, threads: DEFAULT_THREADS, binding: null, perf: DEFAULT_PERF, perfSource: "default", regions: [], phases: [], firstTouchBytesPerSec: null };
   }
 
   #next(patch: Partial<ProcessState>): ProcessBuilder {
@@ -119,7 +121,8 @@ export class ProcessBuilder {
    */
   toSpec(): ProcessSpec {
     const s = this.#s;
-    return { name: s.name, threads: s.threads, binding: s.binding, perf: { ...s.perf }, regions: s.regions, phases: s.phases };
+    const spec: ProcessSpec = { name: s.name, threads: s.threads, binding: s.binding, perf: { ...s.perf }, regions: s.regions, phases: s.phases };
+    return s.firstTouchBytesPerSec === null ? spec : { ...spec, firstTouchBytesPerSec: s.firstTouchBytesPerSec };
   }
 
   #what(method: string): string {
@@ -163,6 +166,24 @@ export class ProcessBuilder {
     throwFirst(ck, this.#what("on()"));
     const copy: CpuBinding = "node" in binding ? { node: binding.node } : { cpus: [...binding.cpus] };
     return this.#next({ binding: copy });
+  }
+
+  /**
+   * Makes first touch take time: the process faults its regions in at `rate` (all threads
+   * together), so in an evolving run kswapd reclaims and demotes while a region fills, as on a
+   * real machine, instead of after the whole region was allocated at once. Page faults plus
+   * zeroing run at a few GB/s per thread on current x86, so e.g. "2GB/s" per thread is a fair
+   * guess; without this, first touch is instantaneous.
+   *
+   * @example
+   * p.threads(16).firstTouch({ rate: "32GB/s" })
+   */
+  firstTouch(options: { readonly rate: Bandwidth }): ProcessBuilder {
+    const what = this.#what("firstTouch({ rate })");
+    if (typeof options !== "object" || options === null) throw new UsageError({ what, value: options, rule: "takes an options object", fix: 'write firstTouch({ rate: "2GB/s" })' });
+    const gbps = parseBandwidth(options.rate, what);
+    if (!(gbps > 0)) throw new UsageError({ what, value: options.rate, rule: "the first-touch rate must be above 0", fix: 'write e.g. "2GB/s" per thread times the threads' });
+    return this.#next({ firstTouchBytesPerSec: gbps * 1e9 });
   }
 
   /**

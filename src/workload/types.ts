@@ -127,6 +127,12 @@ export interface ProcessSpec {
   readonly regions: readonly RegionSpec[];
   /** In increasing `startNs` order; the first phase's start is when the process starts. */
   readonly phases: readonly PhaseSpec[];
+  /**
+   * How fast the process first-touches a region, bytes per second (all threads together);
+   * absent = at once. With a rate, an evolving run faults a region in over time, in chunks
+   * between the kernel's events, so kswapd and demotion run while the region fills.
+   */
+  readonly firstTouchBytesPerSec?: number;
 }
 
 /**

@@ -58,7 +58,10 @@ function checkWorkload(input: unknown, ck: Checker): WorkloadSpec | null {
 
 function checkProcess(input: unknown, path: Path, ck: Checker): ProcessSpec | null {
   if (!ck.object(path, input, "a process", "write { name, threads, regions, phases, ... }")) return null;
-  ck.knownKeys(path, input, ["name", "threads", "binding", "perf", "regions", "phases"]);
+  ck.knownKeys(path, input, ["name", "threads", "binding", "perf", "regions", "phases", "firstTouchBytesPerSec"]);
+  if (input.firstTouchBytesPerSec !== undefined) {
+    ck.number([...path, "firstTouchBytesPerSec"], input.firstTouchBytesPerSec, { min: 1 }, "the first-touch rate is a positive number of bytes per second", "write e.g. firstTouchBytesPerSec: 2e9, or leave it out for an instant first touch");
+  }
   ck.name([...path, "name"], input.name, "a process name", 'name it, e.g. "stream"');
   ck.number([...path, "threads"], input.threads, { min: 1, integer: true }, "threads must be a positive integer", "use e.g. threads: 64");
   const binding = checkBinding(input.binding ?? null, [...path, "binding"], ck);
@@ -85,6 +88,7 @@ function checkProcess(input: unknown, path: Path, ck: Checker): ProcessSpec | nu
     perf,
     regions: regions.filter((r): r is RegionSpec => r !== null),
     phases: phases.filter((p): p is PhaseSpec => p !== null),
+    ...(typeof input.firstTouchBytesPerSec === "number" ? { firstTouchBytesPerSec: input.firstTouchBytesPerSec } : {}),
   };
 }
 

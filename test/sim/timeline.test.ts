@@ -7,6 +7,7 @@ import { policy } from "../../src/policy/policySet.js";
 import { presets } from "../../src/topology/presets.js";
 import { withMemoryCapacity } from "../../src/topology/resize.js";
 import { workload } from "../../src/workload/index.js";
+import { workloadFromJSON, workloadToJSON } from "../../src/workload/json.js";
 import type { ProgressInfo } from "../../src/sim/progress.js";
 
 const machine = presets.sprCxl();
@@ -177,5 +178,62 @@ describe("evolving runs, seed 000 in miniature", () => {
     expect(row.system_time_s).toBeGreaterThan(0);
     const before = summaryRow(run(false)) as { throughput_accesses_per_s: number };
     expect(row.throughput_accesses_per_s).toBeGreaterThan(before.throughput_accesses_per_s);
+  });
+});
+
+describe("first touch over time (firstTouch({ rate }))", () => {
+  // twoSocketCxl with 4 GiB DRAM per socket: a 4 GiB cold hog fills node 0 to its low
+  // watermark, then at 1 s an app with PREFERRED_MANY{0} touches 1 GiB (262144 pages).
+  const small = withMemoryCapacity(presets.twoSocketCxl(), { 0: "4GiB", 1: "4GiB", 2: "8GiB", 3: "8GiB" });
+  const scenario = (rate: string | null) => ({
+    topology: small,
+    workload: workload()
+      .process("hog", (p) => p.threads(1).on({ node: 0 }).coldHog({ size: "4GiB" }))
+      .process("app", (p) => {
+        const q = p.threads(4).on({ node: 0 }).uniform({ size: "1GiB", at: "1s" });
+        return rate ? q.firstTouch({ rate }) : q;
+      })
+      .build(),
+    policy: policy().taskPolicy("app", "MPOL_PREFERRED_MANY", [0]).sysfs("/sys/kernel/mm/numa/demotion_enabled", "true").build(),
+    duration: "4s",
+    seed: 1,
+    epoch: "250ms",
+  });
+  const appPages = (run: ReturnType<typeof simulate>, t: number): Record<number, number> => {
+    const out: Record<number, number> = {};
+    for (const d of run.occupancy.objects() as { time_s: number; process: string; node: number; pages: number }[]) if (d.process === "app" && d.time_s === t) out[d.node] = (out[d.node] ?? 0) + d.pages;
+    return out;
+  };
+  const total = (x: Record<number, number>): number => Object.values(x).reduce((a, b) => a + b, 0);
+
+  it("faults the region in at the rate: chunks of 1 ms of touching, one event each", () => {
+    // 2 GB/s: a chunk is floor(2e9 x 1e-3 / 4096) = 488 pages, one every 488 x 4096 / 2e9 s =
+    // 0.999424 ms from 1 s. By 1.25 s: chunks at 1 + j x 0.999424 ms for j = 0..250 -> 251
+    // chunks = 122488 pages. The whole GiB takes ceil(262144 / 488) = 538 chunks, ~0.537 s.
+    const run = simulate(scenario("2GB/s"));
+    expect(total(appPages(run, 1.25))).toBe(251 * 488);
+    expect(total(appPages(run, 2))).toBe(262144);
+    expect(run.warnings).toEqual([]);
+  });
+
+  it("lets kswapd demote while the heap fills: PREFERRED_MANY then lands far more on DRAM (seed 001)", () => {
+    const instant = appPages(simulate(scenario(null)), 4);
+    const paced = appPages(simulate(scenario("2GB/s")), 4);
+    expect(total(instant)).toBe(262144);
+    expect(total(paced)).toBe(262144);
+    // At once, only the pages between the low and min watermarks fit before the spill (§1.8);
+    // paced, kswapd's demotion of the hog keeps making room on node 0 as the app allocates.
+    expect(instant[0]!).toBeLessThan(2000);
+    expect(paced[0]!).toBeGreaterThan(50 * instant[0]!);
+  });
+
+  it("warns that a static run touches at once, and validates the rate", () => {
+    const s = scenario("2GB/s");
+    const still = simulate({ ...s, policy: policy().taskPolicy("app", "MPOL_PREFERRED_MANY", [0]).build() });
+    expect(still.warnings.map((w) => w.code)).toEqual(["first_touch_rate_static"]);
+    expect(() => workload().process("x", (p) => p.firstTouch({ rate: "0GB/s" }))).toThrow(/above 0/);
+    expect(() => workload().process("x", (p) => p.firstTouch({ rate: "fast" }))).toThrow(/fast/);
+    const back = workloadFromJSON(workloadToJSON(s.workload));
+    expect(back.processes[1]!.firstTouchBytesPerSec).toBe(2e9);
   });
 });
