@@ -5,16 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { sweep } from "../../src/sim/sweep.js";
-import { policy } from "../../src/policy/policySet.js";
-import { presets } from "../../src/topology/presets.js";
-import { workload } from "../../src/workload/index.js";
-import type { Scenario } from "../../src/results/scenario.js";
+import { base, grid } from "./sweepFixture.js";
 
-const wl = workload()
-  .process("stream", (p) => p.threads(64).on({ node: 0 }).stream({ kernel: "triad", arraySize: "3GiB" }))
-  .build();
-const base: Scenario = { topology: presets.sprCxl(), workload: wl, policy: policy().numactl("stream", "--weighted-interleave=0,1").build(), duration: "10s", seed: 1 };
-const grid = { weights: Array.from({ length: 50 }, (_, i) => ({ 0: i + 1, 1: 1 })) };
 
 describe("sweep() timing", () => {
   it("runs a 50-point weight sweep on sprCxl STREAM in under 2 s, identically when repeated", { timeout: 30_000 }, async () => {
