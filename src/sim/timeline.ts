@@ -69,6 +69,7 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
   if (issues.length > 0) throw new ScenarioError(issues);
   const k = m.kernel;
   const shape = describeRun(r, warnings);
+  warnSmallPromotionRoom(k, warnings);
   const groups = regionGroups(m);
   const filler = new FirstTouchFiller(m, groups, r.seed, warnings);
   const states: ProcState[] = m.processes.map((proc) => ({ proc, phase: -1, fractions: {}, readShare: 1, lastSystemNs: 0, node: proc.process.cpuNode }));
@@ -122,6 +123,25 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
   progress(r.durationNs, events, true);
   const tasks = m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
   return { ...shape.record, tasks, segments, snapshots, warnings: warnings.list() };
+}
+
+/**
+ * In tiering mode kswapd makes room for promotions only up to the promo watermark (§5.4 item
+ * 5): promo - high pages per wakeup. When that is a small fraction of one scan pass (scan_size),
+ * most hot pages a pass finds are refused for headroom and promotion crawls — legal, and what
+ * the kernel does, but rarely what a study of a small machine means to show.
+ */
+function warnSmallPromotionRoom(k: Machine["kernel"], warnings: Warnings): void {
+  if ((k.sysctl.read("kernel.numa_balancing") & 2) === 0) return;
+  const passPages = (k.numab.knobs.values.scan_size_mb * 2 ** 20) / 4096;
+  for (const n of k.topo.cpuNodes) {
+    if (!k.topo.memoryNodes.includes(n) || k.topo.lowerTierNodes(n).length === 0) continue;
+    const wm = k.buddy.watermarks(n);
+    const room = wm.promo - wm.high;
+    if (room * 16 < passPages) {
+      warnings.add("promotion_room_small", ["policy", "sysctls"], `node ${n}: kswapd frees only ${room} pages (promo - high watermark) per wakeup in tiering mode, under 1/16 of a ${passPages}-page scan pass, so most promotions will be refused for headroom; raise vm.watermark_scale_factor (e.g. policy().sysctl("vm.watermark_scale_factor", 1000)) if the machine is small on purpose`);
+    }
+  }
 }
 
 /** One hot/cold group pair per region; mappings of one shared object share theirs. */

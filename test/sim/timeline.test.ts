@@ -148,6 +148,16 @@ describe("evolving runs, seed 000 in miniature", () => {
   const summaryRow = (r: ReturnType<typeof run>): Record<string, number> => (r.summary.objects() as Record<string, number>[]).find((x) => (x.task as unknown) === "cache")!;
   const last = (r: ReturnType<typeof run>, c: string): number => (r.vmstat.objects() as { counter: string; time_s: number; value: number }[]).find((d) => d.counter === c && d.time_s === 40)!.value;
 
+  it("warns when kswapd's promotion room is tiny against a scan pass, not once it is tuned", () => {
+    // 1 GiB node 0 at the default watermark_scale_factor (10): promo - high = 262 pages, under
+    // 65536 / 16 = 4096 (one 256 MB pass); at 1000 it is 26214 pages.
+    const untuned = policy().sysctl("kernel.numa_balancing", 2).sysfs("/sys/kernel/mm/numa/demotion_enabled", "true").build();
+    const w = simulate({ topology: small, workload: cache, policy: untuned, duration: "2s", seed: 1 }).warnings;
+    expect(w.map((x) => x.code)).toEqual(["promotion_room_small"]);
+    expect(w[0]!.message).toMatch(/node 0: kswapd frees only \d+ pages .* raise vm.watermark_scale_factor/);
+    expect(run(false).warnings).toEqual([]);
+  });
+
   it("mainline never scans the default-policy shmem cache: nothing promoted, no NUMA-balancing cost", () => {
     const r = run(false);
     expect(hotOnDram(r, 40)).toBe(hotOnDram(r, 2));
