@@ -180,6 +180,7 @@ export { Kernel } from "./kernel/kernel.js";
 export type { SpawnOptions, OomKill } from "./kernel/kernel.js";
 export { Process } from "./kernel/process.js";
 export type { MmapOptions, TouchOptions } from "./kernel/process.js";
+export type { AccessRangeOptions } from "./kernel/accessRange.js";
 export type { GetMempolicyOptions, GetMempolicyResult } from "./kernel/syscalls/policy.js";
 export type { ModeArg, NodesArg } from "./kernel/mpol.js";
 export type { FlagsArg } from "./kernel/syscalls/mbind.js";

@@ -29,6 +29,8 @@ import { sysMbind2, sysProcessMbind, sysSetMempolicy2 } from "./syscalls/unmerge
 import type { MpolArgs } from "./syscalls/unmerged.js";
 import { unmapRange } from "./unmap.js";
 import { pinPages, unpinPages } from "./numab/pin.js";
+import { setAccessRange } from "./accessRange.js";
+import type { AccessRangeOptions } from "./accessRange.js";
 import { sysPrctl } from "./numab/prctl.js";
 import type { PrctlOption } from "./numab/prctl.js";
 import { Vma } from "./vma.js";
@@ -431,6 +433,23 @@ export class Process implements FaultTask {
   pinPages(addr: number, size: Size): number {
     this.#alive();
     return pinPages(this, addr, size);
+  }
+
+  /**
+   * Says how often this task touches [addr, addr + size): `rate` accesses per second spread
+   * over the range's present pages, random or sequential. NUMA balancing's hinting faults,
+   * promotion and reclaim's referenced checks follow from it. Rates are absolute per range
+   * (the task's access-model rate is held at 1), so do not also call k.access.setTaskRate for
+   * this task. Returns the pages set.
+   *
+   * @example
+   * const a = p.mmap("64MiB"); p.touch(a, "64MiB");
+   * p.access(a, "64MiB", { rate: 1e7 });
+   * k.advance("30s");
+   */
+  access(addr: number, size: Size, opts: AccessRangeOptions): number {
+    this.#alive();
+    return setAccessRange(this, addr, size, opts);
   }
 
   /**
