@@ -10,19 +10,23 @@ import cliProgress from "cli-progress";
 import { RESULT_TABLES } from "../results/simulationResult.js";
 import { simulate } from "../sim/simulate.js";
 import { presetNames, presets, type Presets } from "../topology/presets.js";
+import { withMemoryCapacity } from "../topology/resize.js";
 import { CliUsageError, type Command } from "./command.js";
 
-const HELP = `usage: tiersim run <scenario.json> [--out DIR] [--seed N] [--quiet]
+const HELP = `usage: tiersim run <scenario.json> [--out DIR] [--seed N] [--duration D] [--quiet]
 
 Runs a scenario file: { topology, workload, policy, duration, seed, kernel?, epoch?,
-behaviours? }. "topology" may be a preset name (${presetNames().join(", ")}). Prints the
-summary table; writes ${RESULT_TABLES.map((t) => `${t}.csv`).join(", ")} and result.json.
+behaviours? }. "topology" may be a preset name (${presetNames().join(", ")}) or
+{ "preset": NAME, "memoryCapacity": { "0": "16GiB" } } for a preset with less memory. Prints
+the summary table; writes ${RESULT_TABLES.map((t) => `${t}.csv`).join(", ")} and result.json.
+Example: tiersim run datasets/scenarios/shmem-numa-balancing.json
 
 options:
-  --out DIR     where to write (default out/run)
-  --seed N      override the scenario's seed
-  --quiet       no progress bar
-  -h, --help    show this help`;
+  --out DIR       where to write (default out/run)
+  --seed N        override the scenario's seed
+  --duration D    override the scenario's duration, e.g. 10s
+  --quiet         no progress bar
+  -h, --help      show this help`;
 
 /** `tiersim run`. */
 export const runCommand: Command = {
@@ -32,7 +36,7 @@ export const runCommand: Command = {
   async run(args: string[]): Promise<number> {
     let parsed;
     try {
-      parsed = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+      parsed = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" }, duration: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
     } catch (e) {
       throw new CliUsageError((e as Error).message);
     }
@@ -48,7 +52,8 @@ export const runCommand: Command = {
     } catch (e) {
       throw new CliUsageError(`cannot read ${file} as JSON: ${(e as Error).message}`);
     }
-    if (typeof scenario.topology === "string" && presetNames().includes(scenario.topology)) scenario.topology = presets[scenario.topology as keyof Presets]();
+    scenario.topology = presetTopology(scenario.topology);
+    if (parsed.values.duration !== undefined) scenario.duration = parsed.values.duration;
     if (parsed.values.seed !== undefined) {
       const seed = Number(parsed.values.seed);
       if (!Number.isSafeInteger(seed)) throw new CliUsageError(`--seed takes an integer, got "${parsed.values.seed}"`);
@@ -87,4 +92,15 @@ function alignedText(rows: readonly Record<string, unknown>[]): string {
   const widths = names.map((n, i) => Math.max(n.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]): string => c.map((x, i) => x.padStart(widths[i]!)).join("  ");
   return [line(names), ...cells.map(line)].join("\n");
+}
+
+/** A preset name, or { preset, memoryCapacity }, as the machine it names; anything else as is. */
+function presetTopology(t: unknown): unknown {
+  if (typeof t === "string" && presetNames().includes(t)) return presets[t as keyof Presets]();
+  if (typeof t !== "object" || t === null || !("preset" in t)) return t;
+  const { preset, memoryCapacity, ...rest } = t as { preset: unknown; memoryCapacity?: Record<number, string | number> };
+  if (typeof preset !== "string" || !presetNames().includes(preset)) throw new CliUsageError(`topology.preset: got ${JSON.stringify(preset)}; use one of ${presetNames().join(", ")}`);
+  if (Object.keys(rest).length > 0) throw new CliUsageError(`topology: { preset, memoryCapacity } takes no other keys, got ${Object.keys(rest).join(", ")}`);
+  const spec = presets[preset as keyof Presets]();
+  return memoryCapacity === undefined ? spec : withMemoryCapacity(spec, memoryCapacity);
 }

@@ -33,3 +33,28 @@ describe("tiersim run", () => {
     await expect(runCommand.run([join(dir, "s.json"), "--seed", "x"])).rejects.toThrow(/--seed takes an integer/);
   });
 });
+
+describe("tiersim run, the example scenario", () => {
+  it("runs datasets/scenarios/shmem-numa-balancing.json (a preset with 16 GiB of DRAM) for a short while", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tiersim-run-"));
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(await runCommand.run(["datasets/scenarios/shmem-numa-balancing.json", "--out", dir, "--quiet", "--duration", "3s"])).toBe(0);
+    const result = JSON.parse(readFileSync(join(dir, "result.json"), "utf8")) as { scenario: { duration: string; topology: { nodes: { memory: { capacityBytes: number } | null }[] } }; tables: { vmstat: { counter: string; value: number; time_s: number }[] } };
+    expect(result.scenario.duration).toBe("3s");
+    expect(result.scenario.topology.nodes[0]!.memory!.capacityBytes).toBe(16 * 2 ** 30);
+    // The fix is on: the shmem cache is scanned from its first pass (1 s after its start).
+    const pte = result.tables.vmstat.filter((r) => r.counter === "numa_pte_updates").at(-1)!;
+    expect(pte.time_s).toBe(3);
+    expect(pte.value).toBeGreaterThan(0);
+  });
+
+  it("rejects an unknown preset or extra keys in the { preset } form", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tiersim-run-"));
+    const f = join(dir, "s.json");
+    writeFileSync(f, JSON.stringify({ topology: { preset: "nope" }, workload: {}, duration: "1s", seed: 1 }));
+    await expect(runCommand.run([f])).rejects.toThrow(/topology.preset: got "nope"/);
+    writeFileSync(f, JSON.stringify({ topology: { preset: "sprCxl", nodes: [] }, workload: {}, duration: "1s", seed: 1 }));
+    await expect(runCommand.run([f])).rejects.toThrow(/takes no other keys, got nodes/);
+  });
+});
