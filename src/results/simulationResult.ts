@@ -75,7 +75,7 @@ export class SimulationResult {
   readonly occupancy: ColumnTable;
   /** /proc/vmstat counters after each allocation burst (static runs) or epoch, and at the end. */
   readonly vmstat: ColumnTable;
-  /** The same per memory node (/sys/devices/system/node/nodeN/vmstat): time_s, node, counter, value. */
+  /** The same per node (node stats as nodeN/vmstat and numastat split them; global events attributed by tiersim): time_s, node, counter, value. */
   readonly nodeVmstat: ColumnTable;
   /** Legal but suspicious things about the scenario, each with its path. */
   readonly warnings: readonly Warning[];

@@ -166,10 +166,13 @@ export function vmstatTable(record: RunRecord): ColumnTable {
 }
 
 /**
- * Per node counters after every allocation burst (static runs) or epoch (evolving runs), as
- * /sys/devices/system/node/nodeN/vmstat shows them: one row per (time, node, counter) for every
- * counter that is non-zero on that node at some point of the run, 0 before it first moves.
- * Promotion counters land on the destination node, demotion on the source (§5.6).
+ * Per node counters after every allocation burst (static runs) or epoch (evolving runs): one
+ * row per (time, node, counter) for every counter that is non-zero on that node at some point
+ * of the run, 0 before it first moves. The node stats of /sys/devices/system/node/nodeN/vmstat
+ * and numastat (numa_hit..., pgpromote_* on the destination node, pgdemote_* on the source,
+ * §5.6) are the kernel's own split; the kernel keeps numa_pte_updates, numa_hint_faults(_local),
+ * numa_pages_migrated and pgmigrate_* as global events only, and tiersim attributes them to the
+ * scanning or faulting task's CPU node (PTE updates, faults) or the destination (migrations).
  *
  * @example
  * nodeVmstatTable(record).filter((d) => d.counter === "pgpromote_success")
