@@ -18,7 +18,7 @@ export {
   HPAGE_PMD_SIZE,
 } from "./core/units.js";
 export type { Size, Bandwidth, Duration } from "./core/units.js";
-export { Random } from "./core/random.js";
+export { Random, hashUniform } from "./core/random.js";
 export { Warnings } from "./core/warnings.js";
 export type { Warning } from "./core/warnings.js";
 
