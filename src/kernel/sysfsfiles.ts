@@ -9,6 +9,19 @@ import { nodelist } from "./mpol.js";
 import { meminfo, numastat } from "./observe.js";
 import { atLeast } from "./version.js";
 
+/**
+ * A sysfs boolean as kstrtobool reads it (1/y/yes/on/true, 0/n/no/off/false); null otherwise.
+ *
+ * @example
+ * sysfsBool(" Y\n") // true
+ */
+export function sysfsBool(value: string | number): boolean | null {
+  const s = String(value).trim().toLowerCase();
+  if (["1", "y", "true", "yes", "on"].includes(s)) return true;
+  if (["0", "n", "false", "no", "off"].includes(s)) return false;
+  return null;
+}
+
 const WI = "/sys/kernel/mm/mempolicy/weighted_interleave";
 const THP = "/sys/kernel/mm/transparent_hugepage";
 
@@ -54,9 +67,9 @@ export function registerSysfs(k: Kernel): void {
   fs.register("/sys/kernel/mm/numa/demotion_enabled", {
     read: () => String(demotion),
     write: (v) => {
-      const s = v.trim().toLowerCase();
-      if (!["0", "1", "y", "n", "true", "false", "yes", "no", "on", "off"].includes(s)) throw new SyscallError("write", "EINVAL", `demotion_enabled takes a boolean, got ${JSON.stringify(v)}`);
-      demotion = ["1", "y", "true", "yes", "on"].includes(s);
+      const b = sysfsBool(v);
+      if (b === null) throw new SyscallError("write", "EINVAL", `demotion_enabled takes a boolean, got ${JSON.stringify(v)}`);
+      demotion = b;
     },
   });
   const nodeLists: Record<string, () => readonly number[]> = {

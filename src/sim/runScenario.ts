@@ -9,13 +9,13 @@ import { ScenarioError, type Issue } from "../core/errors.js";
 import { Warnings } from "../core/warnings.js";
 import { solvePerformance } from "../perf/solve.js";
 import type { PerfTask } from "../perf/model.js";
-import type { OccupancyEntry, RunRecord, Segment, Snapshot, TaskInfo } from "../results/runRecord.js";
+import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "../results/runRecord.js";
 import { setUpMachine, type Machine } from "./machine.js";
 import { nodeVmstat } from "./kernelProbe.js";
-import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
+import { describeRun, phaseAt, reapOomVictims, taskInfos, touchPhaseRegions } from "./runShape.js";
 import { evolves, runTimeline } from "./timeline.js";
 import { progressReporter, type SimulateOptions } from "./progress.js";
-import { phaseTraffic } from "./traffic.js";
+import { perfTaskOf, phaseTraffic } from "./traffic.js";
 import type { ResolvedScenario } from "./validateScenario.js";
 
 /**
@@ -30,7 +30,7 @@ export function runScenario(r: ResolvedScenario, options: SimulateOptions = {}):
   const issues: Issue[] = [];
   const m = setUpMachine(r, warnings, issues);
   if (issues.length > 0) throw new ScenarioError(issues);
-  const shape = describeRun(r, warnings);
+  const shape = describeRun(r, m.kernel.topo, warnings);
   r.workload.processes.forEach((p, i) => {
     if (p.firstTouchBytesPerSec !== undefined) {
       warnings.add("first_touch_rate_static", ["workload", "processes", i, "firstTouchBytesPerSec"], `process "${p.name}" has a first-touch rate, but nothing reclaims or moves pages in a static run, so its regions are touched at once; turn on demotion or NUMA balancing for the rate to matter`);
@@ -48,7 +48,7 @@ export function runScenario(r: ResolvedScenario, options: SimulateOptions = {}):
   // Nothing allocates after the last phase start in a static run: the end looks like it.
   const last = snapshots[snapshots.length - 1]!;
   snapshots.push({ ...last, timeNs: r.durationNs });
-  const tasks: TaskInfo[] = m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
+  const tasks = taskInfos(m);
   progressReporter(options, r.durationNs)(r.durationNs, 0, true);
   return { ...shape.record, tasks, segments, snapshots, warnings: warnings.list() };
 }
@@ -65,17 +65,7 @@ function solveSegment(r: ResolvedScenario, m: Machine, startNs: number, endNs: n
     const split = phaseTraffic(m.kernel, proc, proc.spec.phases[idx]!, r.seed);
     if (Object.keys(split.fractions).length === 0) continue;
     traffic[proc.spec.name] = split.fractions;
-    const perf = proc.spec.perf;
-    perfTasks.push({
-      name: proc.spec.name,
-      node: proc.cpuNode,
-      threads: proc.spec.threads,
-      mlp: perf.mlp,
-      computeNsPerAccess: perf.computeNs,
-      traffic: split.fractions,
-      readShare: split.readShare,
-      nonTemporalStores: perf.nonTemporalStores,
-    });
+    perfTasks.push(perfTaskOf(proc, proc.cpuNode, split));
   }
   const solution = perfTasks.length > 0 ? solvePerformance({ topology: r.topology, tasks: perfTasks }) : null;
   if (solution && !solution.converged) {

@@ -3,8 +3,10 @@
  * at a time, first touch at phase starts and the reaping of OOM victims.
  */
 import type { Warnings } from "../core/warnings.js";
-import type { RunRecord } from "../results/runRecord.js";
-import { deriveKernelTopology } from "../topology/derive.js";
+import type { RunRecord, TaskInfo } from "../results/runRecord.js";
+import { sampleTimes } from "../results/simulationTables.js";
+import type { KernelTopology } from "../topology/types.js";
+import { runNodes } from "./kernelProbe.js";
 import type { Machine, MachineProcess, MappedRegion } from "./machine.js";
 import { ABSENT, touchRegion } from "./placement.js";
 import type { ResolvedScenario } from "./validateScenario.js";
@@ -19,7 +21,7 @@ export const MAX_SAMPLES = 10_000;
 
 /** The parts of a run record fixed before it runs, and its time grid. */
 export interface RunShape {
-  readonly record: Omit<RunRecord, "segments" | "snapshots" | "warnings">;
+  readonly record: Omit<RunRecord, "tasks" | "segments" | "snapshots" | "warnings">;
   /** Phase starts (static runs). */
   readonly phaseStarts: readonly number[];
   /** Epoch boundaries and phase starts, ascending, ending with the duration (evolving runs). */
@@ -31,9 +33,9 @@ export interface RunShape {
  * and the warnings about phases and regions that never take effect.
  *
  * @example
- * describeRun(resolved, warnings).record.epochNs // 1e8
+ * describeRun(resolved, machine.kernel.topo, warnings).record.epochNs // 1e8
  */
-export function describeRun(r: ResolvedScenario, warnings: Warnings): RunShape {
+export function describeRun(r: ResolvedScenario, kt: KernelTopology, warnings: Warnings): RunShape {
   let epochNs = r.epochNs;
   if (r.durationNs / epochNs > MAX_SAMPLES) {
     epochNs = r.durationNs / MAX_SAMPLES;
@@ -54,21 +56,16 @@ export function describeRun(r: ResolvedScenario, warnings: Warnings): RunShape {
     }),
   );
   const phaseStarts = [...starts].sort((a, b) => a - b);
-  const grid = new Set<number>(phaseStarts);
-  const steps = Math.floor(r.durationNs / epochNs + 1e-9);
-  for (let k = 0; k <= steps; k++) grid.add(Math.min(r.durationNs, k * epochNs));
-  grid.add(r.durationNs);
-  const kt = deriveKernelTopology(r.topology);
-  const tasks = r.workload.processes.map((p) => ({ task: p.name, threads: p.threads, node: -1, startNs: p.phases[0]?.startNs ?? 0 }));
   // Private nodes (§6.1) hold pages too (CRAM receives demoted ones), so the run follows them.
-  const memoryNodes = [...kt.memoryNodes, ...kt.privateNodes].sort((a, b) => a - b).map((n) => {
+  const memoryNodes = runNodes(kt).map((n) => {
     const info = { node: n, kind: r.topology.nodes.find((x) => x.id === n)!.memory!.kind, tier: kt.tierOf(n), toptier: kt.isToptier(n) };
     return kt.privateNodes.includes(n) ? { ...info, private: true } : info;
   });
   return {
-    record: { scenario: r.scenario, seed: r.seed, durationNs: r.durationNs, epochNs, tasks, memoryNodes },
+    record: { scenario: r.scenario, seed: r.seed, durationNs: r.durationNs, epochNs, memoryNodes },
     phaseStarts,
-    boundaries: [...grid].sort((a, b) => a - b),
+    // The tables sample at exactly these times (results/simulationTables.ts).
+    boundaries: sampleTimes(r.durationNs, epochNs, phaseStarts.map((startNs) => ({ startNs }))),
   };
 }
 
@@ -125,4 +122,14 @@ export function reapOomVictims(m: Machine, warnings: Warnings): void {
     }
     warnings.add("oom_kill", ["workload", "processes", i], `process "${proc.spec.name}" was OOM-killed to free memory for another process`);
   });
+}
+
+/**
+ * The record's task list: name, threads, the CPU node the process started on, first phase.
+ *
+ * @example
+ * taskInfos(machine)[0] // { task: "stream", threads: 64, node: 0, startNs: 0 }
+ */
+export function taskInfos(m: Machine): TaskInfo[] {
+  return m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
 }

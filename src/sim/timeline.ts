@@ -11,13 +11,15 @@
 import { ScenarioError, type Issue } from "../core/errors.js";
 import { Warnings } from "../core/warnings.js";
 import { solvePerformance } from "../perf/solve.js";
-import type { PerformanceSolution, PerfTask, TaskPerformance } from "../perf/model.js";
+import type { PerformanceSolution, TaskPerformance } from "../perf/model.js";
+import { perfTaskOf, splitTraffic, type PhaseTraffic } from "./traffic.js";
 import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "../results/runRecord.js";
 import { setUpMachine, type Machine, type MachineProcess, type MappedRegion } from "./machine.js";
 import { assignRegionAccess, type RegionGroups } from "./regionAccess.js";
 import { FirstTouchFiller } from "./firstTouch.js";
+import { sysfsBool } from "../kernel/sysfsfiles.js";
 import { nodeKernelState, nodeVmstat, runNodes, taskKernelState } from "./kernelProbe.js";
-import { describeRun, phaseAt, reapOomVictims, touchPhaseRegions } from "./runShape.js";
+import { describeRun, phaseAt, reapOomVictims, taskInfos, touchPhaseRegions } from "./runShape.js";
 import type { ResolvedScenario } from "./validateScenario.js";
 import { progressReporter, type SimulateOptions } from "./progress.js";
 
@@ -42,7 +44,7 @@ const MAX_CPU_LOSS = 0.99;
  */
 export function evolves(r: ResolvedScenario): boolean {
   const nb = r.policy.sysctls.some((s) => s.name === "kernel.numa_balancing" && Number(s.value) !== 0);
-  const demotion = r.policy.sysfs.some((s) => s.name === "/sys/kernel/mm/numa/demotion_enabled" && ["1", "y", "true", "yes", "on"].includes(String(s.value).trim().toLowerCase()));
+  const demotion = r.policy.sysfs.some((s) => s.name === "/sys/kernel/mm/numa/demotion_enabled" && sysfsBool(s.value) === true);
   return nb || demotion;
 }
 
@@ -68,7 +70,7 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
   const m = setUpMachine(r, warnings, issues);
   if (issues.length > 0) throw new ScenarioError(issues);
   const k = m.kernel;
-  const shape = describeRun(r, warnings);
+  const shape = describeRun(r, m.kernel.topo, warnings);
   warnSmallPromotionRoom(k, warnings);
   const groups = regionGroups(m);
   const filler = new FirstTouchFiller(m, groups, r.seed, warnings);
@@ -100,7 +102,7 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
       }
     }
     if (moved) {
-      const tasks = states.filter((s) => s.phase >= 0 && s.proc.alive && Object.keys(s.fractions).length > 0).map(perfTaskOf);
+      const tasks = states.filter((s) => s.phase >= 0 && s.proc.alive && Object.keys(s.fractions).length > 0).map((x) => perfTaskOf(x.proc, x.node, { fractions: x.fractions, readShare: x.readShare }));
       solution = tasks.length > 0 ? solvePerformance({ topology: r.topology, tasks }) : null;
       if (solution && !solution.converged) {
         warnings.add("perf_not_converged", [], `the performance model did not converge at ${t / 1e9} s (residual ${solution.residual.toExponential(1)}); its numbers are approximate`);
@@ -121,8 +123,7 @@ export function runTimeline(r: ResolvedScenario, options: SimulateOptions = {}):
     snapshots.push(snapshot(m, groups, r.durationNs));
   }
   progress(r.durationNs, events, true);
-  const tasks = m.processes.map((p) => ({ task: p.spec.name, threads: p.spec.threads, node: p.cpuNode, startNs: p.spec.phases[0]?.startNs ?? 0 }));
-  return { ...shape.record, tasks, segments, snapshots, warnings: warnings.list() };
+  return { ...shape.record, tasks: taskInfos(m), segments, snapshots, warnings: warnings.list() };
 }
 
 /**
@@ -189,57 +190,25 @@ function applyPhaseChanges(r: ResolvedScenario, m: Machine, states: ProcState[],
 }
 
 /** The share of a process's accesses each node serves now, from its regions' group weights. */
-function trafficOf(m: Machine, s: ProcState, groups: Map<MappedRegion, RegionGroups>): { fractions: Record<number, number>; readShare: number } {
-  const fractions: Record<number, number> = {};
-  if (s.phase < 0 || !s.proc.alive) return { fractions, readShare: 1 };
+function trafficOf(m: Machine, s: ProcState, groups: Map<MappedRegion, RegionGroups>): PhaseTraffic {
+  if (s.phase < 0 || !s.proc.alive) return { fractions: {}, readShare: 1 };
   const nodes = runNodes(m.kernel.topo);
+  const width = nodes.length > 0 ? nodes[nodes.length - 1]! + 1 : 0;
   const f = m.kernel.frames;
-  let shareSum = 0;
-  let readSum = 0;
-  const per = new Map<number, number>();
-  for (const a of s.proc.spec.phases[s.phase]!.accesses) {
-    if (a.share <= 0) continue;
-    const region = s.proc.regions.find((x) => x.spec.name === a.region)!;
-    const g = groups.get(region)!;
+  return splitTraffic(s.proc.spec.phases[s.phase]!.accesses, (a) => {
+    const g = groups.get(s.proc.regions.find((x) => x.spec.name === a.region)!)!;
     const hot = f.groupWeights(g.hot);
     const cold = f.groupWeights(g.cold);
-    let total = 0;
-    for (const n of nodes) total += hot[n]! + cold[n]!;
-    // Accesses to absent pages (an OOM kill freed them) are dropped, not sent anywhere.
-    if (!(total > 0)) continue;
-    for (const n of nodes) {
-      const w = hot[n]! + cold[n]!;
-      if (w > 0) per.set(n, (per.get(n) ?? 0) + (a.share * w) / total);
-    }
-    shareSum += a.share;
-    readSum += a.share * a.readShare;
-  }
-  if (shareSum <= 0) return { fractions, readShare: 1 };
-  for (const n of nodes) {
-    const v = per.get(n);
-    if (v !== undefined && v > 0) fractions[n] = v / shareSum;
-  }
-  return { fractions, readShare: readSum / shareSum };
+    const sums = new Float64Array(width);
+    for (const n of nodes) sums[n] = hot[n]! + cold[n]!;
+    return sums;
+  });
 }
 
 function maxChange(a: Record<number, number>, b: Record<number, number>): number {
   let worst = 0;
   for (const n of new Set([...Object.keys(a), ...Object.keys(b)])) worst = Math.max(worst, Math.abs((a[Number(n)] ?? 0) - (b[Number(n)] ?? 0)));
   return worst;
-}
-
-function perfTaskOf(s: ProcState): PerfTask {
-  const perf = s.proc.spec.perf;
-  return {
-    name: s.proc.spec.name,
-    node: s.node,
-    threads: s.proc.spec.threads,
-    mlp: perf.mlp,
-    computeNsPerAccess: perf.computeNs,
-    traffic: s.fractions,
-    readShare: s.readShare,
-    nonTemporalStores: perf.nonTemporalStores,
-  };
 }
 
 /**

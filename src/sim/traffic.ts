@@ -6,7 +6,8 @@
 import { Random } from "../core/random.js";
 import { pageWeights } from "../workload/patterns/registry.js";
 import type { PatternSpec } from "../workload/patterns/types.js";
-import type { PhaseSpec } from "../workload/types.js";
+import type { AccessSpec, PhaseSpec } from "../workload/types.js";
+import type { PerfTask } from "../perf/model.js";
 import type { MachineProcess } from "./machine.js";
 import { MAX_NODES, regionPageNodes } from "./placement.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -82,20 +83,36 @@ export interface PhaseTraffic {
  * phaseTraffic(k, proc, proc.spec.phases[0], 1).fractions // { 0: 0.9, 1: 0.1 }
  */
 export function phaseTraffic(k: Kernel, proc: MachineProcess, phase: PhaseSpec, seed: number): PhaseTraffic {
+  return splitTraffic(phase.accesses, (access) => {
+    const region = proc.regions.find((r) => r.spec.name === access.region)!;
+    if (region.counts === null) return null;
+    const w = weightsFor(seed, proc.spec.name, region.spec.name, region.pages, access.pattern);
+    if (!w.uniform && region.nodes === null) region.nodes = regionPageNodes(k, proc, region);
+    return w.uniform ? region.counts : weightedSums(region.nodes!, w.weights);
+  });
+}
+
+/**
+ * Combines a phase's accesses into one traffic split: each access's share goes to the nodes in
+ * proportion to `sumsOf(access)` (the region's page weight per node id; null = not placed).
+ * Static runs read the sums from first-touch placement, evolving runs from the regions'
+ * accounting groups; both share this arithmetic.
+ *
+ * @example
+ * splitTraffic(phase.accesses, (a) => sumsOfRegion(a)).fractions // { 0: 0.9, 1: 0.1 }
+ */
+export function splitTraffic(accesses: readonly AccessSpec[], sumsOf: (access: AccessSpec) => ArrayLike<number> | null): PhaseTraffic {
   const perNode = new Map<number, number>();
   let shareSum = 0;
   let readSum = 0;
-  for (const access of phase.accesses) {
+  for (const access of accesses) {
     if (access.share <= 0) continue;
-    const region = proc.regions.find((r) => r.spec.name === access.region)!;
-    if (region.counts === null) continue;
-    const w = weightsFor(seed, proc.spec.name, region.spec.name, region.pages, access.pattern);
-    if (!w.uniform && region.nodes === null) region.nodes = regionPageNodes(k, proc, region);
-    const sums = w.uniform ? region.counts : weightedSums(region.nodes!, w.weights);
+    const sums = sumsOf(access);
+    if (sums === null) continue;
     let present = 0;
     for (let n = 0; n < sums.length; n++) present += sums[n]!;
     // Accesses to absent pages (an OOM kill freed them) are dropped, not sent anywhere.
-    if (present <= 0) continue;
+    if (!(present > 0)) continue;
     for (let n = 0; n < sums.length; n++) {
       if (sums[n]! > 0) perNode.set(n, (perNode.get(n) ?? 0) + (access.share * sums[n]!) / present);
     }
@@ -106,4 +123,24 @@ export function phaseTraffic(k: Kernel, proc: MachineProcess, phase: PhaseSpec, 
   if (shareSum <= 0) return { fractions, readShare: 1 };
   for (const [n, f] of [...perNode].sort((a, b) => a[0] - b[0])) fractions[n] = f / shareSum;
   return { fractions, readShare: readSum / shareSum };
+}
+
+/**
+ * The performance model's task for a process running on `node` with a traffic split.
+ *
+ * @example
+ * solvePerformance({ topology, tasks: [perfTaskOf(proc, 0, split)] })
+ */
+export function perfTaskOf(proc: MachineProcess, node: number, split: PhaseTraffic): PerfTask {
+  const perf = proc.spec.perf;
+  return {
+    name: proc.spec.name,
+    node,
+    threads: proc.spec.threads,
+    mlp: perf.mlp,
+    computeNsPerAccess: perf.computeNs,
+    traffic: split.fractions,
+    readShare: split.readShare,
+    nonTemporalStores: perf.nonTemporalStores,
+  };
 }
