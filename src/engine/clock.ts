@@ -3,9 +3,9 @@
  * until a deadline (DESIGN.md decision 3). Knows nothing about memory.
  */
 import { UsageError } from "../core/errors.js";
-import { EventQueue, type QueuedEvent } from "./queue.js";
+import { EventQueue, type MutableEvent, type QueuedEvent } from "./queue.js";
 
-/** Handles one event; may schedule more. */
+/** Handles one event; may schedule more. The event record is reused: read it, do not keep it. */
 export type EventHandler = (e: QueuedEvent) => void;
 
 /**
@@ -25,6 +25,7 @@ export class Clock {
   readonly #names: string[] = [];
   /** Events dispatched so far, per kind. */
   readonly dispatched: number[] = [];
+  readonly #event: MutableEvent = { timeNs: 0, kind: 0, a: 0, b: 0 };
 
   /**
    * Registers a handler and returns its kind number.
@@ -76,8 +77,10 @@ export class Clock {
   runUntil(deadlineNs: number): number {
     if (deadlineNs < this.nowNs) throw new UsageError({ what: "runUntil", value: deadlineNs, rule: `cannot go back in time (now ${this.nowNs} ns)`, fix: "pass a later time" });
     let n = 0;
+    // One record for every event: handlers read it and must not keep it.
+    const e = this.#event;
     while (this.queue.peekTime() <= deadlineNs) {
-      const e = this.queue.pop()!;
+      this.queue.popInto(e);
       this.nowNs = e.timeNs;
       this.dispatched[e.kind]!++;
       this.#handlers[e.kind]!(e);

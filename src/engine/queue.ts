@@ -18,6 +18,9 @@ export interface QueuedEvent {
   readonly b: number;
 }
 
+/** A writable event record for {@link EventQueue.popInto}. */
+export type MutableEvent = { -readonly [K in keyof QueuedEvent]: QueuedEvent[K] };
+
 /**
  * A min-heap of events keyed by (time, insertion order).
  *
@@ -77,7 +80,25 @@ export class EventQueue {
    */
   pop(): QueuedEvent | null {
     if (this.#size === 0) return null;
-    const out: QueuedEvent = { timeNs: this.#time[0]!, kind: this.#kind[0]!, a: this.#a[0]!, b: this.#b[0]! };
+    const out: MutableEvent = { timeNs: 0, kind: 0, a: 0, b: 0 };
+    this.popInto(out);
+    return out;
+  }
+
+  /**
+   * Removes the earliest event into `out` (no allocation: the dispatch loop reuses one record);
+   * false when empty.
+   *
+   * @example
+   * const e = { timeNs: 0, kind: 0, a: 0, b: 0 };
+   * while (q.popInto(e)) handle(e);
+   */
+  popInto(out: MutableEvent): boolean {
+    if (this.#size === 0) return false;
+    out.timeNs = this.#time[0]!;
+    out.kind = this.#kind[0]!;
+    out.a = this.#a[0]!;
+    out.b = this.#b[0]!;
     const last = --this.#size;
     if (last > 0) {
       const t = this.#time[last]!;
@@ -97,7 +118,7 @@ export class EventQueue {
       }
       this.#set(i, t, s, k, a, b);
     }
-    return out;
+    return true;
   }
 
   /**

@@ -37,6 +37,9 @@ export const DEFAULT_KERNEL_COSTS: KernelCosts = Object.freeze({
   reclaimScanNs: 150,
 });
 
+/** Node ids a migration key can hold (MAX_NUMNODES). */
+const MAX_NUMNODES = 1024;
+
 /** Kinds of charged work, as summaries name them. */
 export type CostKind = "pte_update" | "hint_fault" | "migrate" | "reclaim_scan";
 
@@ -52,7 +55,8 @@ export class CostLedger {
   costs: KernelCosts;
   readonly #task: Map<number, Record<CostKind, number>> = new Map();
   readonly #kswapd: Map<number, number> = new Map();
-  readonly #bytes: Map<string, number> = new Map();
+  /** Bytes per (from, to), keyed from * MAX_NUMNODES + to (no string per migration). */
+  readonly #bytes: Map<number, number> = new Map();
 
   constructor(costs: KernelCosts = DEFAULT_KERNEL_COSTS) {
     this.costs = costs;
@@ -95,7 +99,7 @@ export class CostLedger {
    * k.costs.migrated(2, 0, 512);
    */
   migrated(from: number, to: number, pages: number): void {
-    const key = `${from}>${to}`;
+    const key = from * MAX_NUMNODES + to;
     this.#bytes.set(key, (this.#bytes.get(key) ?? 0) + pages * 4096);
   }
 
@@ -117,9 +121,6 @@ export class CostLedger {
 
   /** Bytes migrated so far, as [from, to, bytes] in first-seen order. */
   migrations(): [from: number, to: number, bytes: number][] {
-    return [...this.#bytes].map(([k, b]) => {
-      const [f, t] = k.split(">").map(Number);
-      return [f!, t!, b];
-    });
+    return [...this.#bytes].map(([k, b]) => [Math.floor(k / MAX_NUMNODES), k % MAX_NUMNODES, b]);
   }
 }
