@@ -5,7 +5,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { UsageError } from "../core/errors.js";
-import { requireColumns } from "./columns.js";
+import { isTable, requireColumns } from "./columns.js";
 
 /**
  * One run (its label is then null: series are named without it) or several runs by label.
@@ -24,10 +24,6 @@ export type RunsInput<T> = T | Readonly<Record<string, T>>;
 export interface LabelledRun<T> {
   readonly label: string | null;
   readonly run: T;
-}
-
-function isTable(v: unknown): v is ColumnTable {
-  return v !== null && typeof v === "object" && typeof (v as { columnNames?: unknown }).columnNames === "function";
 }
 
 /**
