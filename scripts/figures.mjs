@@ -21,16 +21,32 @@ function run(cmd, args) {
   }
 }
 
+/**
+ * The value of `--out X` or `--out=X` in `args`, the last one winning as in the command's
+ * parseArgs ("" for a trailing `--out`, which the command rejects); undefined when absent.
+ */
+function outArg(args) {
+  let out;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--out") out = args[++i] ?? "";
+    else if (args[i].startsWith("--out=")) out = args[i].slice("--out=".length);
+  }
+  return out;
+}
+
 if (!existsSync(resolve(root, "node_modules"))) run(npm, ["ci"]);
 const extra = process.argv.slice(2).filter((a) => a !== "--no-notebooks");
 const notebooks = !process.argv.includes("--no-notebooks");
 run(process.execPath, ["scripts/setup-system.mjs", "chromium", ...(notebooks ? ["jupyter"] : [])]);
 run(npm, ["run", "build"]);
-run(process.execPath, ["dist/cli/main.js", "figures", ...(extra.includes("--out") ? [] : ["--out", "out/figures"]), ...extra]);
+// The output directory, given as `--out DIR` or `--out=DIR` (default out/figures): the command
+// writes there and the notebooks are pointed at the same place.
+const outGiven = outArg(extra);
+const outDir = outGiven ?? "out/figures";
+run(process.execPath, ["dist/cli/main.js", "figures", ...(outGiven === undefined ? ["--out", outDir] : []), ...extra]);
 if (notebooks) {
   const { listNotebooks, executeNotebook } = await import("./run-notebooks.mjs");
-  const at = extra.indexOf("--out");
-  process.env.TIERSIM_FIGURES_DIR = resolve(root, at >= 0 ? extra[at + 1] : "out/figures");
+  process.env.TIERSIM_FIGURES_DIR = resolve(root, outDir);
   for (const nb of listNotebooks().filter((p) => readFileSync(resolve(root, p), "utf8").includes("TIERSIM_FIGURES_DIR"))) {
     console.error(`figures: executing ${nb}`);
     const r = executeNotebook(nb);

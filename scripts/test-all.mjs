@@ -16,10 +16,11 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 
-function step(name, cmd, args) {
+/** Runs one command, printing its name and time; `env` adds to the environment. Returns whether it exited 0. */
+function step(name, cmd, args, env = {}) {
   const started = Date.now();
   console.log(`\n▶ ${name}`);
-  const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root });
+  const r = spawnSync(cmd, args, { stdio: "inherit", cwd: root, env: { ...process.env, ...env } });
   const ok = r.status === 0;
   console.log(`${ok ? "✓" : "✗"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return ok;
@@ -46,11 +47,7 @@ mkdirSync(".nbout", { recursive: true });
 function vitestPass(name, env) {
   const report = join(".nbout", `${name}.json`);
   rmSync(report, { force: true });
-  const started = Date.now();
-  console.log(`\n▶ ${name}`);
-  const r = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], { stdio: "inherit", cwd: root, env: { ...process.env, ...env } });
-  const ok = r.status === 0;
-  console.log(`${ok ? "✓" : "✗"} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const ok = step(name, process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
   try {
     const json = JSON.parse(readFileSync(report, "utf8"));
     passed += json.numPassedTests;

@@ -5,7 +5,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadedLatency } from "../plots/loadedLatency.js";
 import { closeRenderer } from "../plots/render.js";
@@ -13,7 +12,7 @@ import { topologyDiagram } from "../plots/topologyDiagram.js";
 import { latencyCurvesTable, linksTable, nodesTable } from "../results/topologyTables.js";
 import { deriveKernelTopology } from "../topology/derive.js";
 import { presetNames, presets, type Presets } from "../topology/presets.js";
-import { CliUsageError, type Command } from "./command.js";
+import { parseCliArgs, presetName, type Command } from "./command.js";
 import { WEIGHTED_INTERLEAVE_FILES, writeWeightedInterleave } from "./weightedInterleave.js";
 
 const HELP = `usage: tiersim figures [--out DIR] [--preset NAME]...
@@ -51,12 +50,9 @@ export const figuresCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const names = values.preset && values.preset.length > 0 ? values.preset : presetNames();
-    for (const n of names) {
-      if (!presetNames().includes(n)) throw new CliUsageError(`unknown preset "${n}"; use one of: ${presetNames().join(", ")}`);
-    }
+    const names = (values.preset && values.preset.length > 0 ? values.preset : presetNames()).map((n) => presetName(n, (known) => `unknown preset "${n}"; use one of: ${known}`));
     const started = Date.now();
-    const written = await writeGallery(values.out ?? "out/figures", names as (keyof Presets)[], { studies: !values["no-studies"] });
+    const written = await writeGallery(values.out ?? "out/figures", names, { studies: !values["no-studies"] });
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`wrote ${written.length} files for ${names.length} preset${names.length === 1 ? "" : "s"} to ${values.out ?? "out/figures"} in ${secs}s`);
     return 0;
@@ -64,15 +60,11 @@ export const figuresCommand: Command = {
 };
 
 function parse(args: string[]): { values: { out?: string; preset?: string[]; help?: boolean; "no-studies"?: boolean } } {
-  try {
-    return parseArgs({
-      args,
-      options: { out: { type: "string" }, preset: { type: "string", multiple: true }, help: { type: "boolean", short: "h" }, "no-studies": { type: "boolean" } },
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw new CliUsageError((e as Error).message);
-  }
+  return parseCliArgs({
+    args,
+    options: { out: { type: "string" }, preset: { type: "string", multiple: true }, help: { type: "boolean", short: "h" }, "no-studies": { type: "boolean" } },
+    allowPositionals: false,
+  });
 }
 
 /**

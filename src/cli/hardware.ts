@@ -3,13 +3,12 @@
  * the quickest way to check a topology file says what its author meant.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { deriveKernelTopology } from "../topology/derive.js";
 import { topologyFromJSON } from "../topology/json.js";
-import { presetNames, presets, type Presets } from "../topology/presets.js";
+import { presetNames } from "../topology/presets.js";
 import type { TopologySpec } from "../topology/types.js";
 import { numactlHardware } from "../topology/views.js";
-import { CliUsageError, type Command } from "./command.js";
+import { CliUsageError, parseCliArgs, presetByName, type Command } from "./command.js";
 
 const HELP = `usage: tiersim hardware <preset | topology.json>
 
@@ -29,12 +28,7 @@ export const hardwareCommand: Command = {
   summary: "print `numactl --hardware` for a preset or a topology JSON file",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true });
-    } catch (e) {
-      throw new CliUsageError((e as Error).message);
-    }
+    const parsed = parseCliArgs({ args, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true });
     if (parsed.values.help) {
       console.log(HELP);
       return 0;
@@ -48,7 +42,8 @@ export const hardwareCommand: Command = {
 };
 
 function load(what: string): TopologySpec {
-  if (presetNames().includes(what)) return presets[what as keyof Presets]();
+  const named = presetByName(what);
+  if (named) return named;
   if (what.endsWith(".json")) {
     let text: string;
     try {

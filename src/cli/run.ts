@@ -5,13 +5,12 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { RESULT_TABLES } from "../results/simulationResult.js";
 import { simulate } from "../sim/simulate.js";
-import { presetNames, presets, type Presets } from "../topology/presets.js";
+import { presetNames } from "../topology/presets.js";
 import { withMemoryCapacity } from "../topology/resize.js";
-import { CliUsageError, type Command } from "./command.js";
+import { CliUsageError, parseCliArgs, presetByName, type Command } from "./command.js";
 
 const HELP = `usage: tiersim run <scenario.json> [--out DIR] [--seed N] [--duration D] [--quiet]
 
@@ -34,12 +33,7 @@ export const runCommand: Command = {
   summary: "run a scenario JSON file; tables as CSV, result.json, summary on stdout",
   help: HELP,
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { out: { type: "string" }, seed: { type: "string" }, duration: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
-    } catch (e) {
-      throw new CliUsageError((e as Error).message);
-    }
+    const parsed = parseCliArgs({ args, options: { out: { type: "string" }, seed: { type: "string" }, duration: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
     if (parsed.values.help) {
       console.log(HELP);
       return 0;
@@ -96,11 +90,11 @@ function alignedText(rows: readonly Record<string, unknown>[]): string {
 
 /** A preset name, or { preset, memoryCapacity }, as the machine it names; anything else as is. */
 function presetTopology(t: unknown): unknown {
-  if (typeof t === "string" && presetNames().includes(t)) return presets[t as keyof Presets]();
+  const named = presetByName(t);
+  if (named) return named;
   if (typeof t !== "object" || t === null || !("preset" in t)) return t;
   const { preset, memoryCapacity, ...rest } = t as { preset: unknown; memoryCapacity?: Record<number, string | number> };
-  if (typeof preset !== "string" || !presetNames().includes(preset)) throw new CliUsageError(`topology.preset: got ${JSON.stringify(preset)}; use one of ${presetNames().join(", ")}`);
+  const spec = presetByName(preset, (known) => `topology.preset: got ${JSON.stringify(preset)}; use one of ${known}`);
   if (Object.keys(rest).length > 0) throw new CliUsageError(`topology: { preset, memoryCapacity } takes no other keys, got ${Object.keys(rest).join(", ")}`);
-  const spec = presets[preset as keyof Presets]();
   return memoryCapacity === undefined ? spec : withMemoryCapacity(spec, memoryCapacity);
 }

@@ -6,14 +6,23 @@ import type { ColumnTable } from "arquero";
 import { UsageError } from "../core/errors.js";
 
 /**
+ * Whether `v` is an arquero table (has columnNames()).
+ *
+ * @example
+ * isTable(run.vmstat) // true
+ */
+export function isTable(v: unknown): v is ColumnTable {
+  return v !== null && typeof v === "object" && typeof (v as { columnNames?: unknown }).columnNames === "function";
+}
+
+/**
  * Throws a UsageError unless `table` is an arquero table with every one of `columns`.
  *
  * @example
  * requireColumns(t, ["node", "latency_ns"], "loadedLatency(table)", "latencyCurvesTable(spec)");
  */
 export function requireColumns(table: ColumnTable, columns: readonly string[], what: string, maker: string): void {
-  const ok = table !== null && typeof table === "object" && typeof (table as { columnNames?: unknown }).columnNames === "function";
-  if (!ok) {
+  if (!isTable(table)) {
     throw new UsageError({ what, value: table, rule: "must be an arquero table", fix: `pass ${maker}` });
   }
   const have = new Set(table.columnNames());

@@ -1,11 +1,12 @@
 /**
  * Kernels or policies side by side on one workload: the compact figure a reviewer pastes in a
  * patch thread. Four panels, each answering one question about a run:
- * - throughput (sum over tasks of each task's time-weighted mean): did it help, by how much?
+ * - throughput (sum over tasks of the summary's throughput, each task's time-weighted mean
+ *   while it ran): did it help, by how much?
  * - hot pages on the fast tier at the end: did placement converge (the mechanism)?
  * - pages promoted and demoted (pgpromote_success; pgdemote_kswapd + pgdemote_direct): is the
  *   promotion/demotion loop running at all, or thrashing (the migration traffic paid)?
- * - kernel CPU time (sum of the tasks' final system_time_s): what scanning and faults cost.
+ * - kernel CPU time (sum of the summary's system_time_s): what scanning and faults cost.
  * Latency and bandwidth are left out: they follow from placement and throughput, and
  * counterTimeline/convergence show the "when".
  */
@@ -13,6 +14,7 @@ import type { ColumnTable } from "arquero";
 import type { Data, Layout } from "plotly.js-dist-min";
 import { Figure } from "./figure.js";
 import { rowsOf } from "./columns.js";
+import { samplesByCounter, VMSTAT_COLUMNS } from "./counterTimeline.js";
 import { finalHotShare, HOT_SHARE_COLUMNS } from "./hotShare.js";
 import { FONT_FAMILY, kindColor, SERIES_COLORS } from "./palette.js";
 import { axisNames, panelCaption, panelDomains } from "./panels.js";
@@ -22,10 +24,10 @@ import { labelledRuns, titleOption, type RunsInput } from "./runs.js";
  * What {@link compareRuns} reads from each run; a SimulationResult fits.
  *
  * @example
- * plots.compareRuns({ before: { tasks, occupancy, vmstat }, after: run2 })
+ * plots.compareRuns({ before: { summary, occupancy, vmstat }, after: run2 })
  */
 export interface CompareSource {
-  readonly tasks: ColumnTable;
+  readonly summary: ColumnTable;
   readonly occupancy: ColumnTable;
   readonly vmstat: ColumnTable;
 }
@@ -65,20 +67,18 @@ export interface RunMetrics {
  * compareMetrics({ before, after })[1].promoted // pages promoted in "after"
  */
 export function compareMetrics(runs: RunsInput<CompareSource>): RunMetrics[] {
-  const what = "compareRuns(runs)";
-  const list = labelledRuns(runs, "tasks", ["time_s", "task", "throughput_accesses_per_s", "system_time_s"], what);
-  labelledRuns(runs, "occupancy", HOT_SHARE_COLUMNS, what);
-  labelledRuns(runs, "vmstat", ["time_s", "counter", "value"], what);
+  const list = labelledRuns(runs, { summary: ["task", "throughput_accesses_per_s", "system_time_s"], occupancy: HOT_SHARE_COLUMNS, vmstat: VMSTAT_COLUMNS }, "compareRuns(runs)");
   return list.map(({ label, run }) => {
-    const counters = finalCounters(run.vmstat);
-    const perTask = byTask(run.tasks);
+    const counters = samplesByCounter(run.vmstat);
+    const final = (c: string): number => counters.get(c)?.at(-1)?.v ?? 0;
+    const tasks = rowsOf<{ throughput_accesses_per_s: number; system_time_s: number | null }>(run.summary);
     return {
       label: label ?? "run",
-      throughput: sum([...perTask.values()].map(timeWeightedMean)),
+      throughput: sum(tasks.map((t) => t.throughput_accesses_per_s)),
       hotShare: finalHotShare(run.occupancy),
-      promoted: counters.get("pgpromote_success") ?? 0,
-      demoted: (counters.get("pgdemote_kswapd") ?? 0) + (counters.get("pgdemote_direct") ?? 0),
-      systemTimeS: sum([...perTask.values()].map((s) => s.at(-1)?.sys ?? 0)),
+      promoted: final("pgpromote_success"),
+      demoted: final("pgdemote_kswapd") + final("pgdemote_direct"),
+      systemTimeS: sum(tasks.map((t) => t.system_time_s ?? 0)),
     };
   });
 }
@@ -98,18 +98,22 @@ export function compareRuns(runs: RunsInput<CompareSource>, options: CompareRuns
   const base = m[0]!.throughput;
   const domains = panelDomains(4, 0.05);
   // Units go in the captions, not in x-axis titles, which would collide with the legend below.
-  const panels: { caption: string; bars: { name: string; color: string; values: (number | null)[]; text: string[] }[]; percent?: boolean; seconds?: boolean }[] = [
+  // tickformat: the x axis's; top: its range end when fixed (else room right of the longest bar).
+  const panels: { caption: string; bars: { name: string; color: string; values: (number | null)[]; text: string[] }[]; tickformat: string; top?: number }[] = [
     {
       caption: "throughput (accesses/s)",
+      tickformat: "~s",
       bars: [{ name: "throughput", color: SERIES_COLORS[0]!, values: m.map((r) => r.throughput), text: m.map((r, i) => `${si(r.throughput)}${i === 0 || base === 0 ? "" : ` (${signedPercent(r.throughput / base - 1)})`}`) }],
     },
     {
       caption: "hot pages on the fast tier at the end",
-      percent: true,
+      tickformat: ".0%",
+      top: 1.35,
       bars: [{ name: "hot share", color: kindColor("hbm").line, values: m.map((r) => r.hotShare), text: m.map((r) => (r.hotShare === null ? "no hot pages" : `${(r.hotShare * 100).toFixed(1)}%`)) }],
     },
     {
       caption: "pages migrated",
+      tickformat: "~s",
       bars: [
         { name: "promoted (pgpromote_success)", color: kindColor("dram").line, values: m.map((r) => r.promoted), text: m.map((r) => si(r.promoted)) },
         { name: "demoted (pgdemote_kswapd + _direct)", color: kindColor("cxl").line, values: m.map((r) => r.demoted), text: m.map((r) => si(r.demoted)) },
@@ -117,7 +121,7 @@ export function compareRuns(runs: RunsInput<CompareSource>, options: CompareRuns
     },
     {
       caption: "kernel CPU time (s)",
-      seconds: true,
+      tickformat: "",
       bars: [{ name: "system time", color: SERIES_COLORS[6]!, values: m.map((r) => r.systemTimeS), text: m.map((r) => `${r.systemTimeS.toPrecision(3)} s`) }],
     },
   ];
@@ -128,8 +132,8 @@ export function compareRuns(runs: RunsInput<CompareSource>, options: CompareRuns
     const x = axisNames("x", i);
     const max = Math.max(0, ...p.bars.flatMap((b) => b.values.map((v) => v ?? 0)));
     // Room right of the longest bar for its value label, which sits outside the bar.
-    const top = p.percent ? 1.35 : max > 0 ? max * 1.6 : 1;
-    layout[x.key] = { domain: domains[i], anchor: "y", range: [0, top], tickformat: p.percent ? ".0%" : p.seconds ? "" : "~s", zeroline: false, nticks: 4 };
+    const top = p.top ?? (max > 0 ? max * 1.6 : 1);
+    layout[x.key] = { domain: domains[i], anchor: "y", range: [0, top], tickformat: p.tickformat, zeroline: false, nticks: 4 };
     captions.push(panelCaption(p.caption, domains[i]!, [0, 1]));
     for (const b of p.bars) {
       data.push({
@@ -162,41 +166,6 @@ export function compareRuns(runs: RunsInput<CompareSource>, options: CompareRuns
     legend: { orientation: "h", x: 0.5, y: -0.12, xanchor: "center", yanchor: "top" },
     annotations: captions,
   } as Partial<Layout>);
-}
-
-interface TaskSample {
-  t: number;
-  thr: number;
-  sys: number;
-}
-
-function byTask(tasks: ColumnTable): Map<string, TaskSample[]> {
-  const out = new Map<string, TaskSample[]>();
-  for (const r of rowsOf<{ time_s: number; task: string; throughput_accesses_per_s: number; system_time_s: number | null }>(tasks)) {
-    let s = out.get(r.task);
-    if (!s) out.set(r.task, (s = []));
-    s.push({ t: r.time_s, thr: r.throughput_accesses_per_s, sys: r.system_time_s ?? 0 });
-  }
-  for (const s of out.values()) s.sort((a, b) => a.t - b.t);
-  return out;
-}
-
-/** A sample's throughput holds until the next sample (run.tasks samples every segment start). */
-function timeWeightedMean(s: readonly TaskSample[]): number {
-  const span = s.length > 1 ? s.at(-1)!.t - s[0]!.t : 0;
-  if (span <= 0) return s[0]?.thr ?? 0;
-  let area = 0;
-  for (let i = 0; i + 1 < s.length; i++) area += s[i]!.thr * (s[i + 1]!.t - s[i]!.t);
-  return area / span;
-}
-
-function finalCounters(vmstat: ColumnTable): Map<string, number> {
-  const last = new Map<string, { t: number; v: number }>();
-  for (const r of rowsOf<{ time_s: number; counter: string; value: number }>(vmstat)) {
-    const prev = last.get(r.counter);
-    if (!prev || r.time_s >= prev.t) last.set(r.counter, { t: r.time_s, v: r.value });
-  }
-  return new Map([...last].map(([c, x]) => [c, x.v]));
 }
 
 function sum(xs: readonly number[]): number {

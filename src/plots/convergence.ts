@@ -49,7 +49,7 @@ export interface ConvergenceOptions {
  * plots.convergence({ "v6.16": before, "v6.16 + shmem fix": after }, { processes: ["cachelib"] }).show();
  */
 export function convergence(runs: RunsInput<ConvergenceSource>, options: ConvergenceOptions = {}): Figure {
-  const list = labelledRuns(runs, "occupancy", HOT_SHARE_COLUMNS, "convergence(runs)");
+  const list = labelledRuns(runs, { occupancy: HOT_SHARE_COLUMNS }, "convergence(runs)");
   const tables = list.map((r) => r.run.occupancy);
   const processes = nameList(options.processes, distinct(tables, "process"), "convergence options.processes", '["cachelib"]');
   const regionNames = [...distinct(tables, "region"), ...qualifiedRegions(tables)];

@@ -62,7 +62,7 @@ export function counterUnit(counter: string): string {
  * plots.counterTimeline({ before, after }, ["numa_hint_faults", "pgpromote_success", "pgdemote_kswapd"], { rate: true }).show();
  */
 export function counterTimeline(runs: RunsInput<CounterSource>, counters: string | readonly string[], options: CounterTimelineOptions = {}): Figure {
-  const list = labelledRuns(runs, "vmstat", ["time_s", "counter", "value"], "counterTimeline(runs)");
+  const list = labelledRuns(runs, { vmstat: VMSTAT_COLUMNS }, "counterTimeline(runs)");
   const wanted = typeof counters === "string" ? [counters] : counters;
   const known = distinct(list.map((r) => r.run.vmstat), "counter");
   nameList(wanted, known, "counterTimeline(runs, counters)", '["numa_hint_faults", "pgpromote_success"]');
@@ -115,13 +115,28 @@ export function counterTimeline(runs: RunsInput<CounterSource>, counters: string
   } as Partial<Layout>);
 }
 
-interface Sample {
+/**
+ * One counter sample: time (s) and value.
+ *
+ * @example
+ * { t: 2.5, v: 51200 }
+ */
+export interface Sample {
   t: number;
   v: number;
 }
 
 /** Samples per counter in time order; two samples at one time keep the later row. */
-function samplesByCounter(vmstat: ColumnTable): Map<string, Sample[]> {
+/** The vmstat columns {@link samplesByCounter} reads. */
+export const VMSTAT_COLUMNS = ["time_s", "counter", "value"] as const;
+
+/**
+ * Each counter's samples in time order; where a time repeats, the later row wins.
+ *
+ * @example
+ * samplesByCounter(run.vmstat).get("pgpromote_success")?.at(-1)?.v // the final count
+ */
+export function samplesByCounter(vmstat: ColumnTable): Map<string, Sample[]> {
   const byCounter = new Map<string, Map<number, number>>();
   for (const r of rowsOf<{ time_s: number; counter: string; value: number }>(vmstat)) {
     let m = byCounter.get(r.counter);

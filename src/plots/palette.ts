@@ -34,11 +34,7 @@ export const FONT_FAMILY = "DejaVu Sans, Open Sans, Arial, sans-serif";
  * shade("#1f5fa8", 0.5) // "#8fafd4"
  */
 export function shade(hex: string, amount: number): string {
-  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
-  if (!m) return hex;
-  const t = Math.min(1, Math.max(0, amount));
-  const mix = (c: string) => Math.round(parseInt(c, 16) + (255 - parseInt(c, 16)) * t).toString(16).padStart(2, "0");
-  return `#${mix(m[1]!)}${mix(m[2]!)}${mix(m[3]!)}`;
+  return mix(hex, amount, (c, t) => c + (255 - c) * t);
 }
 
 /**
@@ -58,9 +54,14 @@ export const SERIES_DASHES: readonly string[] = ["solid", "dash", "dot", "dashdo
  * darken("#1f5fa8", 0.5) // "#103054"
  */
 export function darken(hex: string, amount: number): string {
+  return mix(hex, amount, (c, t) => c * (1 - t));
+}
+
+/** Applies `channel` (0..255, amount clamped to 0..1) to each channel of a `#rrggbb` colour; other strings pass through. */
+function mix(hex: string, amount: number, channel: (c: number, t: number) => number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
   if (!m) return hex;
   const t = Math.min(1, Math.max(0, amount));
-  const mix = (c: string) => Math.round(parseInt(c, 16) * (1 - t)).toString(16).padStart(2, "0");
-  return `#${mix(m[1]!)}${mix(m[2]!)}${mix(m[3]!)}`;
+  const out = (c: string) => Math.round(channel(parseInt(c, 16), t)).toString(16).padStart(2, "0");
+  return `#${out(m[1]!)}${out(m[2]!)}${out(m[3]!)}`;
 }

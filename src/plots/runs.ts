@@ -5,7 +5,7 @@
  */
 import type { ColumnTable } from "arquero";
 import { UsageError } from "../core/errors.js";
-import { requireColumns } from "./columns.js";
+import { isTable, requireColumns } from "./columns.js";
 
 /**
  * One run (its label is then null: series are named without it) or several runs by label.
@@ -26,32 +26,33 @@ export interface LabelledRun<T> {
   readonly run: T;
 }
 
-function isTable(v: unknown): v is ColumnTable {
-  return v !== null && typeof v === "object" && typeof (v as { columnNames?: unknown }).columnNames === "function";
-}
-
 /**
- * The runs of a `runs` argument in the order given, each checked for the `table` it must carry
- * and that table's `columns`.
+ * The runs of a `runs` argument in the order given, each checked for every table in `tables`
+ * it must carry and that table's columns. The first table named tells one run (which carries
+ * it) from a record of runs by label.
  *
  * @example
- * labelledRuns({ before, after }, "vmstat", ["time_s", "counter", "value"], "counterTimeline(runs)")
+ * labelledRuns({ before, after }, { vmstat: ["time_s", "counter", "value"] }, "counterTimeline(runs)")
  */
-export function labelledRuns<T extends object>(runs: RunsInput<T>, table: string, columns: readonly string[], what: string): LabelledRun<T>[] {
+export function labelledRuns<T extends object>(runs: RunsInput<T>, tables: Readonly<Record<string, readonly string[]>>, what: string): LabelledRun<T>[] {
+  const names = Object.keys(tables);
+  const first = names[0]!;
   const fix = `pass a simulate() result, or several by label: { "v6.16": run1, "v6.16 + fix": run2 }`;
   if (runs === null || typeof runs !== "object" || Array.isArray(runs)) {
-    throw new UsageError({ what, value: runs, rule: `takes a run (with a ${table} table) or a record of runs by label`, fix });
+    throw new UsageError({ what, value: runs, rule: `takes a run (with a ${first} table) or a record of runs by label`, fix });
   }
-  const single = isTable((runs as Record<string, unknown>)[table]);
+  const single = isTable((runs as Record<string, unknown>)[first]);
   const list: LabelledRun<T>[] = single
     ? [{ label: null, run: runs as T }]
     : Object.entries(runs as Record<string, T>).map(([label, run]) => ({ label, run }));
   if (list.length === 0) throw new UsageError({ what, value: runs, rule: "needs at least one run", fix });
-  for (const { label, run } of list) {
-    const where = label === null ? `${what}.${table}` : `${what}[${JSON.stringify(label)}].${table}`;
-    const t = run !== null && typeof run === "object" ? (run as Record<string, unknown>)[table] : undefined;
-    if (!isTable(t)) throw new UsageError({ what: where, value: run, rule: `is missing: each run needs its ${table} table`, fix });
-    requireColumns(t, columns, where, `simulate(...).${table}`);
+  for (const table of names) {
+    for (const { label, run } of list) {
+      const where = label === null ? `${what}.${table}` : `${what}[${JSON.stringify(label)}].${table}`;
+      const t = run !== null && typeof run === "object" ? (run as Record<string, unknown>)[table] : undefined;
+      if (!isTable(t)) throw new UsageError({ what: where, value: run, rule: `is missing: each run needs its ${table} table`, fix });
+      requireColumns(t, tables[table]!, where, `simulate(...).${table}`);
+    }
   }
   return list;
 }

@@ -82,15 +82,20 @@ export function tierOccupancy(run: OccupancySource, options: TierOccupancyOption
   if (run.nodes && run.nodes.columnNames().includes("kind")) for (const r of rowsOf<{ node: number; kind: string }>(run.nodes)) memKind.set(r.node, r.kind);
   // The second, third... node of one memory kind gets a darker version of the kind's colour.
   const kindRank = new Map<number, number>();
-  for (const n of [...memKind.keys()].sort((a, b) => a - b)) kindRank.set(n, [...kindRank.keys()].filter((m) => memKind.get(m) === memKind.get(n)).length);
+  const perKind = new Map<string, number>();
+  for (const n of [...memKind.keys()].sort((a, b) => a - b)) {
+    const k = memKind.get(n)!;
+    kindRank.set(n, perKind.get(k) ?? 0);
+    perKind.set(k, (perKind.get(k) ?? 0) + 1);
+  }
   const rows = rowsOf<OccRow>(run.occupancy);
   const times = [...new Set(rows.map((r) => r.time_s))].sort((a, b) => a - b);
   const layers = new Map<string, { label: string; color: string; bytes: Map<number, number>; order: number }>();
   for (const r of rows) {
-    const layer = layerOf(r, by, memKind.get(r.node) ?? null, kindRank.get(r.node) ?? 0, layers.size);
-    const existing = layers.get(layer.key) ?? { ...layer, bytes: new Map<number, number>() };
-    layers.set(layer.key, existing);
-    existing.bytes.set(r.time_s, (existing.bytes.get(r.time_s) ?? 0) + r.bytes);
+    const key = layerKey(r, by);
+    let layer = layers.get(key);
+    if (!layer) layers.set(key, (layer = { ...layerOf(r, by, memKind.get(r.node) ?? null, kindRank.get(r.node) ?? 0, layers.size), bytes: new Map<number, number>() }));
+    layer.bytes.set(r.time_s, (layer.bytes.get(r.time_s) ?? 0) + r.bytes);
   }
   const gib = 2 ** 30;
   const data: Data[] = [...layers.values()]
@@ -129,23 +134,48 @@ function nodeLabel(r: OccRow, kind: string | null): string {
   return `node ${r.node}${kind ? ` ${kind}` : ""}${r.tier === null ? "" : ` (memory_tier${r.tier})`}`;
 }
 
-/** The layer a row belongs to: its key, legend label, colour and stacking order. */
-function layerOf(r: OccRow, by: TierOccupancyBy, memKind: string | null, kindRank: number, index: number): { key: string; label: string; color: string; order: number } {
-  const nodeColor = memKind ? darken(kindColor(memKind).line, Math.min(0.6, 0.35 * kindRank)) : SERIES_COLORS[r.node % SERIES_COLORS.length]!;
+/** The key of the layer a row belongs to (rows with one key stack as one layer). */
+function layerKey(r: OccRow, by: TierOccupancyBy): string {
   switch (by) {
     case "node":
-      return { key: `n${r.node}`, label: nodeLabel(r, memKind), color: memKind ? nodeColor : SERIES_COLORS[index % SERIES_COLORS.length]!, order: r.node };
+      return `n${r.node}`;
+    case "node+kind":
+      return `n${r.node}/${r.kind}`;
+    case "hot":
+      return `n${r.node}/${r.hot === true}`;
+    case "kind":
+      return r.kind;
+    default:
+      return `${r.process}/${r.region}`;
+  }
+}
+
+function seriesColor(i: number): string {
+  return SERIES_COLORS[i % SERIES_COLORS.length]!;
+}
+
+/**
+ * A new layer's legend label, colour and stacking order, from its first row; `index` is the
+ * number of layers before it. A node's colour is its memory kind's, darker for the kind's
+ * second, third... node; a node of unknown kind takes a series colour: by node number where
+ * the layer is shaded by region kind or hotness, by order of appearance for `by: "node"`.
+ */
+function layerOf(r: OccRow, by: TierOccupancyBy, memKind: string | null, kindRank: number, index: number): { label: string; color: string; order: number } {
+  const nodeColor = (unknownKind: number): string => (memKind ? darken(kindColor(memKind).line, Math.min(0.6, 0.35 * kindRank)) : seriesColor(unknownKind));
+  switch (by) {
+    case "node":
+      return { label: nodeLabel(r, memKind), color: nodeColor(index), order: r.node };
     case "node+kind": {
       const k = Math.max(0, REGION_KINDS.indexOf(r.kind));
-      return { key: `n${r.node}/${r.kind}`, label: `${nodeLabel(r, memKind)} ${r.kind}`, color: shade(nodeColor, 0.3 * k), order: r.node * 10 + k };
+      return { label: `${nodeLabel(r, memKind)} ${r.kind}`, color: shade(nodeColor(r.node), 0.3 * k), order: r.node * 10 + k };
     }
     case "hot": {
       const hot = r.hot === true;
-      return { key: `n${r.node}/${hot}`, label: `${nodeLabel(r, memKind)} ${hot ? "hot" : "cold"}`, color: hot ? nodeColor : shade(nodeColor, 0.55), order: r.node * 10 + (hot ? 0 : 1) };
+      return { label: `${nodeLabel(r, memKind)} ${hot ? "hot" : "cold"}`, color: hot ? nodeColor(r.node) : shade(nodeColor(r.node), 0.55), order: r.node * 10 + (hot ? 0 : 1) };
     }
     case "kind":
-      return { key: r.kind, label: r.kind, color: SERIES_COLORS[index % SERIES_COLORS.length]!, order: index };
+      return { label: r.kind, color: seriesColor(index), order: index };
     default:
-      return { key: `${r.process}/${r.region}`, label: `${r.process}/${r.region}`, color: SERIES_COLORS[index % SERIES_COLORS.length]!, order: index };
+      return { label: `${r.process}/${r.region}`, color: seriesColor(index), order: index };
   }
 }

@@ -6,7 +6,7 @@
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { PAGE_SIZE } from "../core/units.js";
-import type { PerformanceSolution, TaskPerformance } from "../perf/model.js";
+import type { NodePerformance, PerformanceSolution, TaskPerformance } from "../perf/model.js";
 import type { OccupancyEntry, RunRecord, Segment, Snapshot } from "./runRecord.js";
 import { summaryColumns, summaryRows } from "./summaryRows.js";
 
@@ -93,9 +93,18 @@ export function tasksTable(record: RunRecord): ColumnTable {
  */
 export function nodesOverTimeTable(record: RunRecord): ColumnTable {
   const cols = emptyColumns(["time_s", "node", "kind", "tier", "read_bandwidth_gbps", "write_bandwidth_gbps", "bandwidth_gbps", "read_share", "latency_ns", "utilisation", "free_pages", "promo_threshold_ms", "kswapd_wakeups", "cram_stored_pages", "cram_compressed_pages", "cram_device_pages"]);
+  let lastSeg: Segment | undefined;
+  let solved = new Map<number, NodePerformance>();
   forEachSample(record, (t, seg, snap) => {
+    if (seg !== lastSeg) {
+      solved = new Map();
+      // The first entry for a node wins, as a find() over the list would.
+      for (const x of seg?.solution?.nodes ?? []) if (!solved.has(x.node)) solved.set(x.node, x);
+      lastSeg = seg;
+    }
     for (const n of record.memoryNodes) {
-      const p = seg?.solution?.nodes.find((x) => x.node === n.node);
+      const p = solved.get(n.node);
+      const sn = snap?.nodes?.[n.node];
       push(cols, {
         time_s: t / NS_PER_S,
         node: n.node,
@@ -107,13 +116,13 @@ export function nodesOverTimeTable(record: RunRecord): ColumnTable {
         read_share: p?.readShare ?? 1,
         latency_ns: p?.latencyNs ?? null,
         utilisation: p?.utilisation ?? 0,
-        free_pages: snap?.nodes?.[n.node]?.freePages ?? null,
-        promo_threshold_ms: snap?.nodes?.[n.node]?.promoThresholdMs ?? null,
-        kswapd_wakeups: snap?.nodes?.[n.node]?.kswapdWakeups ?? null,
+        free_pages: sn?.freePages ?? null,
+        promo_threshold_ms: sn?.promoThresholdMs ?? null,
+        kswapd_wakeups: sn?.kswapdWakeups ?? null,
         // CRAM nodes (§6.1): logical pages stored vs device media in use (compressed), pages.
-        cram_stored_pages: snap?.nodes?.[n.node]?.cram?.storedPages ?? null,
-        cram_compressed_pages: snap?.nodes?.[n.node]?.cram?.usedPages ?? null,
-        cram_device_pages: snap?.nodes?.[n.node]?.cram?.devicePages ?? null,
+        cram_stored_pages: sn?.cram?.storedPages ?? null,
+        cram_compressed_pages: sn?.cram?.usedPages ?? null,
+        cram_device_pages: sn?.cram?.devicePages ?? null,
       });
     }
   });
@@ -134,7 +143,10 @@ export function occupancyTable(record: RunRecord): ColumnTable {
   const keyOf = (e: OccupancyEntry): string => `${e.process}\u0000${e.region}\u0000${e.node}\u0000${e.hot ?? ""}`;
   const keys = new Map<string, OccupancyEntry>();
   for (const s of record.snapshots) for (const e of s.occupancy) if (e.pages > 0 && !keys.has(keyOf(e))) keys.set(keyOf(e), e);
-  const ordered = [...keys.entries()].sort(([, a], [, b]) => a.node - b.node || cmp(a.process, b.process) || cmp(a.region, b.region) || Number(b.hot ?? true) - Number(a.hot ?? true));
+  // Each key with its node's tier and toptier, looked up once rather than per sample.
+  const ordered = [...keys.entries()]
+    .sort(([, a], [, b]) => a.node - b.node || cmp(a.process, b.process) || cmp(a.region, b.region) || Number(b.hot ?? true) - Number(a.hot ?? true))
+    .map(([key, k]) => ({ key, k, tier: nodeInfo.get(k.node)?.tier ?? null, toptier: nodeInfo.get(k.node)?.toptier ?? true }));
   let lastSnap: Snapshot | undefined;
   let pages = new Map<string, number>();
   forEachSample(record, (t, _seg, snap) => {
@@ -142,10 +154,9 @@ export function occupancyTable(record: RunRecord): ColumnTable {
       pages = new Map((snap?.occupancy ?? []).map((e) => [keyOf(e), e.pages]));
       lastSnap = snap;
     }
-    for (const [key, k] of ordered) {
+    for (const { key, k, tier, toptier } of ordered) {
       const n = pages.get(key) ?? 0;
-      const info = nodeInfo.get(k.node);
-      push(cols, { time_s: t / NS_PER_S, node: k.node, tier: info?.tier ?? null, toptier: info?.toptier ?? true, kind: k.kind, process: k.process, region: k.region, hot: k.hot ?? null, pages: n, bytes: n * PAGE_SIZE });
+      push(cols, { time_s: t / NS_PER_S, node: k.node, tier, toptier, kind: k.kind, process: k.process, region: k.region, hot: k.hot ?? null, pages: n, bytes: n * PAGE_SIZE });
     }
   });
   return aq.table(cols);

@@ -4,6 +4,7 @@
  * with its path (zod's model) and throw them together.
  */
 import { UsageError, type Issue } from "../core/errors.js";
+import { MAX_COMPRESSION_RATIO } from "../topology/compression.js";
 
 /**
  * A broken rule, before it is worded as an Issue or a UsageError.
@@ -157,6 +158,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function toIssue(p: Problem): Issue {
   return { code: p.code, path: p.path, message: `got ${describe(p.value)}; ${p.rule}. Fix: ${p.fix}.` };
+}
+
+/**
+ * Checks a region's compression ratio (1..MAX_COMPRESSION_RATIO); returns whether it passed.
+ *
+ * @example
+ * checkCompressRatio(ck, ["regions", 0, "compressRatio"], 100) // false, one problem recorded
+ */
+export function checkCompressRatio(ck: Checker, path: readonly (string | number)[], value: unknown): value is number {
+  return ck.number(path, value, { min: 1, max: MAX_COMPRESSION_RATIO }, `a compression ratio is between 1 and ${MAX_COMPRESSION_RATIO} (logical bytes per compressed byte)`, "write e.g. compressRatio: 2");
 }
 
 /**

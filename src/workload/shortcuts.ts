@@ -4,7 +4,7 @@
  * stays a thin, documented facade (arquero's verbs habit).
  */
 import { parseDuration, parseSize, type Duration, type Size } from "../core/units.js";
-import { Checker, throwFirst } from "./check.js";
+import { Checker, checkCompressRatio, throwFirst } from "./check.js";
 import { checkPattern, defaultReadShare, patternPerf, type PatternInput } from "./patterns/registry.js";
 import { streamArrayUse } from "./patterns/stream.js";
 import type { MlcMix, PatternSpec, PerfDefaults, StreamArray, StreamKernel } from "./patterns/types.js";
@@ -205,14 +205,14 @@ function region(what: string, name: string, size: Size, kind: RegionKind, file: 
 }
 
 /**
- * Checks a region's compression ratio (1..64).
+ * Checks a region's compression ratio (checkCompressRatio), throwing at once as a builder does.
  *
  * @example
  * checkRatio("region()", 2) // 2
  */
 export function checkRatio(what: string, ratio: number): number {
   const ck = new Checker();
-  ck.number([], ratio, { min: 1, max: 64 }, "a compression ratio is between 1 and 64 (logical bytes per compressed byte)", "write e.g. compressRatio: 2");
+  checkCompressRatio(ck, [], ratio);
   throwFirst(ck, `${what} compressRatio`);
   return ratio;
 }

@@ -4,7 +4,7 @@
  * when there are none.
  */
 import type { Issue } from "../core/errors.js";
-import { Checker, isRecord } from "./check.js";
+import { Checker, checkCompressRatio, isRecord } from "./check.js";
 import { DEFAULT_PERF, SHARE_TOLERANCE } from "./defaults.js";
 import { checkPattern, defaultReadShare } from "./patterns/registry.js";
 import type { AccessSpec, CpuBinding, PerfSpec, PhaseSpec, ProcessSpec, RegionKind, RegionSpec, WorkloadSpec } from "./types.js";
@@ -158,7 +158,7 @@ function checkRegion(value: unknown, path: Path, ck: Checker): RegionSpec | null
   if (typeof thp !== "boolean") ck.add([...path, "thp"], "invalid_type", thp, "thp must be true or false", "write thp: true");
   const region: RegionSpec = { name: value.name as string, kind: kind as RegionKind, sizeBytes: value.sizeBytes as number, file: file as string | null, thp: thp as boolean };
   if (value.compressRatio === undefined || value.compressRatio === null) return region;
-  ck.number([...path, "compressRatio"], value.compressRatio, { min: 1, max: 64 }, "a compression ratio is between 1 and 64 (logical bytes per compressed byte)", "write e.g. compressRatio: 2");
+  checkCompressRatio(ck, [...path, "compressRatio"], value.compressRatio);
   return { ...region, compressRatio: value.compressRatio as number };
 }
 

@@ -9,7 +9,7 @@ import { plots } from "../../src/plots/index.js";
 import { compareMetrics } from "../../src/plots/compareRuns.js";
 import { counterUnit } from "../../src/plots/counterTimeline.js";
 import { darken, kindColor, shade } from "../../src/plots/palette.js";
-import { nodes, occAfter, occBefore, occupancy, tasks, vmstat } from "./runFixtures.js";
+import { nodes, occAfter, occBefore, occupancy, summary, tasks, vmstat } from "./runFixtures.js";
 
 type Trace = Record<string, unknown> & { name: string; x: number[]; y: (number | null)[]; line: { color: string; dash: string; shape?: string } };
 const traces = (f: { data: unknown[] }) => f.data as Trace[];
@@ -133,12 +133,14 @@ describe("plots.compareRuns", () => {
   //   before: cachelib (100*1 + 200*2)/3 = 500/3, stream 60 -> 500/3 + 60 = 680/3
   //   after:  cachelib (100*1 + 300*2)/3 = 700/3, stream 60 -> 880/3, i.e. +29.41% over before
   // System time = sum of the final system_time_s: 0.3 + 0.2 = 0.5 and 0.4 + 0.2 = 0.6.
+  // compareRuns reads these from run.summary (written here as summaryRows would give them).
   // Hot share at t = 2 over all processes: (100 + 50)/450 = 1/3 and (380 + 50)/450 = 43/45.
   const run = (thr: number, sys: number, occ: typeof occBefore, vm: [number, string, number][]) => ({
     tasks: tasks([
       [0, "cachelib", 100, 0, 1000], [1, "cachelib", thr, 0.1, 1000], [3, "cachelib", 999, sys, 1000],
       [0, "stream", 60, 0, null], [3, "stream", 60, 0.2, null],
     ]),
+    summary: summary([["cachelib", (100 * 1 + thr * 2) / 3, sys], ["stream", 60, 0.2]]),
     occupancy: occupancy(occ),
     vmstat: vmstat(vm),
   });
@@ -174,8 +176,9 @@ describe("plots.compareRuns", () => {
   });
 
   it("names the missing column of an older result", () => {
-    const old = { ...runs.before, tasks: runs.before.tasks.select("time_s", "task", "throughput_accesses_per_s") };
-    expect(() => plots.compareRuns({ old })).toThrow(/compareRuns\(runs\)\["old"\]\.tasks: .*needs the column system_time_s/);
+    // compareRuns reads the summary (not tasks), so that is the table named.
+    const old = { ...runs.before, summary: runs.before.summary.select("task", "throughput_accesses_per_s") };
+    expect(() => plots.compareRuns({ old })).toThrow(/compareRuns\(runs\)\["old"\]\.summary: .*needs the column system_time_s/);
     expect(() => plots.compareRuns(runs, { title: {} as never })).toThrow(UsageError);
   });
 });

@@ -76,6 +76,28 @@ export function tasks(rows: readonly [number, string, number, number, number | n
   );
 }
 
+/** [task, throughput_accesses_per_s, system_time_s]: the per-task columns compareRuns reads. */
+export function summary(rows: readonly [string, number, number][]): ColumnTable {
+  return aq.from(rows.map(([task, thr, sys]) => ({ task, threads: 1, node: 0, start_s: 0, throughput_accesses_per_s: thr, system_time_s: sys })));
+}
+
+/** Each task's time-weighted mean throughput (a sample holds until the next) and final system time. */
+function summaryOf(rows: readonly [number, string, number, number, number | null][]): ColumnTable {
+  const byTask = new Map<string, [number, number, number][]>();
+  for (const [t, task, thr, sys] of rows) {
+    if (!byTask.has(task)) byTask.set(task, []);
+    byTask.get(task)!.push([t, thr, sys]);
+  }
+  return summary(
+    [...byTask].map(([task, s]) => {
+      let area = 0;
+      for (let i = 0; i + 1 < s.length; i++) area += s[i]![1] * (s[i + 1]![0] - s[i]![0]);
+      const span = s.at(-1)![0] - s[0]![0];
+      return [task, span > 0 ? area / span : s[0]![1], s.at(-1)![2]];
+    }),
+  );
+}
+
 /** [time_s, node, promo_threshold_ms] with node 0 dram, node 1 cxl. */
 export function nodes(rows: readonly [number, 0 | 1, number | null][]): ColumnTable {
   return aq.from(
@@ -97,8 +119,8 @@ export function nodes(rows: readonly [number, 0 | 1, number | null][]): ColumnTa
  * A longer, smooth seed-000-like pair of runs for the rendered PNGs (10 s, 41 samples): the
  * shmem hot set decays to CXL and stays there "before", returns "after"; counters follow.
  */
-export function storyRuns(): Record<string, { occupancy: ColumnTable; vmstat: ColumnTable; tasks: ColumnTable; nodes: ColumnTable }> {
-  const out: Record<string, { occupancy: ColumnTable; vmstat: ColumnTable; tasks: ColumnTable; nodes: ColumnTable }> = {};
+export function storyRuns(): Record<string, { occupancy: ColumnTable; vmstat: ColumnTable; tasks: ColumnTable; summary: ColumnTable; nodes: ColumnTable }> {
+  const out: Record<string, { occupancy: ColumnTable; vmstat: ColumnTable; tasks: ColumnTable; summary: ColumnTable; nodes: ColumnTable }> = {};
   for (const fixed of [false, true]) {
     const occ: OccSpec[] = [];
     const vm: [number, string, number][] = [];
@@ -123,7 +145,7 @@ export function storyRuns(): Record<string, { occupancy: ColumnTable; vmstat: Co
       tk.push([t, "stream", 1.2e9, t * 0.01, Math.min(60000, 1000 * 2 ** Math.floor(t / 2))]);
       nd.push([t, 0, Math.max(200, 1000 - (fixed ? 80 * t : 20 * t))], [t, 1, null]);
     }
-    out[fixed ? "v6.16 + shmem fix" : "v6.16"] = { occupancy: occupancy(occ), vmstat: vmstat(vm), tasks: tasks(tk), nodes: nodes(nd) };
+    out[fixed ? "v6.16 + shmem fix" : "v6.16"] = { occupancy: occupancy(occ), vmstat: vmstat(vm), tasks: tasks(tk), summary: summaryOf(tk), nodes: nodes(nd) };
   }
   return out;
 }
