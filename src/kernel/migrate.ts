@@ -8,6 +8,20 @@ import type { Kernel } from "./kernel.js";
 import type { AddressSpace } from "./mm.js";
 
 /**
+ * The accounting of `n` pages already moved from node `from` to `to` by a caller that took the
+ * destination pages itself: pgmigrate_success on `to`, the bytes copied (k.costs.migrated) and
+ * the source pages returned to `from`'s buddy (pgfree).
+ *
+ * @example
+ * accountMigrated(k, 0, 2, 32);
+ */
+export function accountMigrated(k: Kernel, from: number, to: number, n: number): void {
+  k.stats.add("pgmigrate_success", to, n);
+  k.costs.migrated(from, to, n);
+  k.buddy.release(from, n);
+}
+
+/**
  * Migrates one frame to `to` if the target node has a free page above its min watermark.
  * Counts pgmigrate_success / pgmigrate_fail.
  *

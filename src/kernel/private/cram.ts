@@ -34,6 +34,7 @@ import type { QueuedEvent } from "../../engine/queue.js";
 import { deviceBytes } from "../../topology/compression.js";
 import { PG_DIRTY } from "../frames.js";
 import type { Kernel } from "../kernel.js";
+import { accountMigrated } from "../migrate.js";
 
 const PAGE = 4096;
 /** Float slack when comparing media use with the boost point, pages. */
@@ -194,16 +195,14 @@ export class Cram {
     const refused: number[] = [];
     if (!this.isCram(node)) return [...frames];
     const limit = this.#boostAt[node]! * this.#device[node]! + SLACK;
-    const min = k.buddy.watermarks(node).min;
     const charged = k.frames.column("cram.charged", Float64Array);
     let stored = 0;
     for (const f of frames) {
       const c = 1 / this.ratioOf(f, node);
-      if (this.#used[node]! + c > limit || k.buddy.free[node]! - 1 < min) {
+      if (this.#used[node]! + c > limit || k.buddy.takeForMigration(node, 1) !== 1) {
         refused.push(f);
         continue;
       }
-      k.buddy.free[node]! -= 1;
       k.frames.setNode(f, node);
       charged[f] = c;
       this.#used[node]! += c;
@@ -243,10 +242,8 @@ export class Cram {
     const dest = run[0];
     k.frames.setNode(f, dest); // #leave releases the media
     k.frames.flags[f]! |= PG_DIRTY;
-    k.buddy.release(node, 1);
+    accountMigrated(k, node, dest, 1);
     k.stats.add("cram_promotions", node, 1);
-    k.stats.add("pgmigrate_success", dest, 1);
-    k.costs.migrated(node, dest, 1);
     if (pid) k.costs.chargeTask(pid, "migrate", 1);
     return true;
   }

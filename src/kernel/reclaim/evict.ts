@@ -8,6 +8,7 @@ import { nextDemotionNode } from "../../topology/demotion.js";
 import type { AllocRequest } from "../allocator.js";
 import { PG_ANON, PG_DIRTY, PG_FILE, PG_SHMEM } from "../frames.js";
 import type { Kernel } from "../kernel.js";
+import { accountMigrated } from "../migrate.js";
 import { NO_PAGE, SWAP_PAGE } from "../objects.js";
 import type { LruClock } from "./lru.js";
 import type { SwapSpace } from "./swap.js";
@@ -144,11 +145,6 @@ function demoteList(ctx: EvictContext, node: number, allowed: readonly number[],
     // needs GFP_PRIVATE (__GFP_PRIVATE | __GFP_THISNODE); a normal target takes plain THISNODE.
     runs.push(...k.buddy.allocate({ ...base, thisNode: true, gfpPrivate: isPrivate(target) }, frames.length).runs);
   }
-  if (stored > 0) {
-    k.stats.add("pgmigrate_success", target, stored);
-    k.costs.migrated(node, target, stored);
-    ctx.demoted[node * ctx.width + target]! += stored;
-  }
   // The fallback walks the target's zonelist over `allowed` without __GFP_PRIVATE: it never
   // reaches a private node behind its owner's back (also under "fallback-only", whose private
   // lists start with the node itself).
@@ -156,16 +152,18 @@ function demoteList(ctx: EvictContext, node: number, allowed: readonly number[],
   const normal = allowed.filter((n) => !isPrivate(n));
   const rest = todo.length - got;
   if (rest > 0 && normal.length > 0) runs.push(...k.buddy.allocate({ ...base, mask: normal }, rest).runs);
+  if (stored > 0) {
+    accountMigrated(k, node, target, stored);
+    ctx.demoted[node * ctx.width + target]! += stored;
+  }
   // Frames moved by buddy runs are taken from `todo` in order; the owner moved the others.
   let i = 0;
   for (const [dest, n] of runs) {
     for (let j = 0; j < n; j++) k.frames.setNode(todo[i++]!, dest);
-    k.stats.add("pgmigrate_success", dest, n);
-    k.costs.migrated(node, dest, n);
+    accountMigrated(k, node, dest, n);
     ctx.demoted[node * ctx.width + dest]! += n;
   }
   const moved = stored + i;
-  if (moved > 0) k.buddy.release(node, moved);
   if (moved < frames.length) k.stats.add("pgmigrate_fail", node, frames.length - moved);
   return todo.slice(i);
 }
