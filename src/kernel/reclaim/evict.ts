@@ -64,20 +64,29 @@ export function evict(ctx: EvictContext, node: number, cands: Int32Array, count:
   let demoted = 0;
   if (opts.demote) {
     const lower = k.topo.lowerTierNodes(node);
-    // Mainline: one target set for the whole list (demotion ignores mempolicy and task cpusets, §5.3).
-    const groups = new Map<string, { allowed: readonly number[]; frames: number[] }>();
-    for (const f of rest) {
-      const allowed = opts.filter ? opts.filter(f, lower) : lower;
-      const key = allowed.join(",");
-      const g = groups.get(key);
-      if (g) g.frames.push(f);
-      else groups.set(key, { allowed, frames: [f] });
-    }
-    rest = [];
-    for (const g of groups.values()) {
-      const failed = demoteList(ctx, node, g.allowed, g.frames);
-      demoted += g.frames.length - failed.length;
-      for (const f of failed) rest.push(f);
+    if (!opts.filter) {
+      // Mainline: one target set for the whole list (demotion ignores mempolicy and task cpusets, §5.3).
+      // An empty list draws no target (nextDemotionNode may consume the rng).
+      if (rest.length > 0) {
+        const failed = demoteList(ctx, node, lower, rest);
+        demoted = rest.length - failed.length;
+        rest = failed;
+      }
+    } else {
+      const groups = new Map<string, { allowed: readonly number[]; frames: number[] }>();
+      for (const f of rest) {
+        const allowed = opts.filter(f, lower);
+        const key = allowed.join(",");
+        const g = groups.get(key);
+        if (g) g.frames.push(f);
+        else groups.set(key, { allowed, frames: [f] });
+      }
+      rest = [];
+      for (const g of groups.values()) {
+        const failed = demoteList(ctx, node, g.allowed, g.frames);
+        demoted += g.frames.length - failed.length;
+        for (const f of failed) rest.push(f);
+      }
     }
     if (demoted > 0) k.stats.add(opts.direct ? "pgdemote_direct" : "pgdemote_kswapd", node, demoted);
   }
