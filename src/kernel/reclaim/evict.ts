@@ -105,15 +105,13 @@ export function evict(ctx: EvictContext, node: number, cands: Int32Array, count:
         continue;
       }
       owner.pages[owner.slot] = NO_PAGE;
-      k.access.clear(f);
-      fr.release(f);
+      fr.release(f); // the access columns are clearOnFree
       dropped++;
       continue;
     }
     if (fl & PG_ANON && !(fl & PG_SHMEM) && fr.mapcount[f] === 1 && owner && ctx.swap.take()) {
       owner.pages[owner.slot] = SWAP_PAGE;
-      k.access.clear(f);
-      fr.release(f);
+      fr.release(f); // the access columns are clearOnFree
       swapped++;
       continue;
     }
