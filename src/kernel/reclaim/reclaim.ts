@@ -33,7 +33,7 @@ import type { Random } from "../../core/random.js";
 import type { Size } from "../../core/units.js";
 import type { QueuedEvent } from "../../engine/queue.js";
 import { UsageError } from "../../core/errors.js";
-import { hasPrivateOp } from "../../topology/private.js";
+import { hasBuddyMemory, hasPrivateOp } from "../../topology/private.js";
 import { PG_ANON, PG_FILE, PG_SHMEM } from "../frames.js";
 import type { Kernel } from "../kernel.js";
 import { evict } from "./evict.js";
@@ -320,7 +320,7 @@ export class Reclaim {
    */
   reclaimNode(node: number, pages: number): number {
     const k = this.#k;
-    if (!k.topo.memoryNodes.includes(node) && !k.topo.privateNodes.includes(node)) {
+    if (!hasBuddyMemory(k.topo, node)) {
       throw new UsageError({ what: "reclaimNode(node)", value: node, rule: "the node must have memory (N_MEMORY or N_MEMORY_PRIVATE)", fix: `use one of ${[...k.topo.memoryNodes, ...k.topo.privateNodes].join(", ")}` });
     }
     if (!this.#reclaimable(node)) {
