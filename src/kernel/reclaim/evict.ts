@@ -51,19 +51,20 @@ export interface EvictResult {
 }
 
 /**
- * Evicts `count` candidates `cands[0..count)` of `node`. `demote` says whether demotion is
- * possible for this pass (§5.3 can_demote: demotion_enabled and a non-empty lower-tier mask);
- * `direct` selects the *_direct counters; `filter` (what-if only) narrows each page's targets.
+ * Evicts `count` candidates `cands[0..count)` of `node`. `lower` is the node's lower-tier mask
+ * when demotion is possible for this pass, else empty (§5.3 can_demote: demotion_enabled and a
+ * non-empty lower-tier mask); `direct` selects the *_direct counters; `filter` (what-if only)
+ * narrows each page's targets.
  *
  * @example
- * evict(ctx, 0, cands, 32, { demote: true, direct: false, filter: null }) // { freed: 32, demoted: 32 }
+ * evict(ctx, 0, cands, 32, { lower: k.topo.lowerTierNodes(0), direct: false, filter: null }) // { freed: 32, demoted: 32 }
  */
-export function evict(ctx: EvictContext, node: number, cands: Int32Array, count: number, opts: { demote: boolean; direct: boolean; filter: TargetFilter | null }): EvictResult {
+export function evict(ctx: EvictContext, node: number, cands: Int32Array, count: number, opts: { lower: readonly number[]; direct: boolean; filter: TargetFilter | null }): EvictResult {
   const k = ctx.k;
   let rest: number[] = Array.from(cands.subarray(0, count));
   let demoted = 0;
-  if (opts.demote) {
-    const lower = k.topo.lowerTierNodes(node);
+  const lower = opts.lower;
+  if (lower.length > 0) {
     if (!opts.filter) {
       // Mainline: one target set for the whole list (demotion ignores mempolicy and task cpusets, §5.3).
       // An empty list draws no target (nextDemotionNode may consume the rng).

@@ -75,6 +75,8 @@ export const KSWAPD_MIN_EVENT_NS = 1000;
 const VISIT_PER_ROUND = SWAP_CLUSTER_MAX * 128;
 /** Rounds direct reclaim tries per node without progress before moving to the next node. */
 const DIRECT_TRIES = 4;
+/** No demotion targets (demotion disabled). */
+const NO_NODES: readonly number[] = [];
 
 /** What one round did. */
 interface Round {
@@ -111,6 +113,8 @@ export class Reclaim {
   /** Frame ids visited since the node last freed a page. */
   readonly #sinceProgress: Float64Array;
   readonly #cand: Int32Array = new Int32Array(SWAP_CLUSTER_MAX);
+  /** What eviction works on; the same for every round. */
+  readonly #ctx: EvictContext;
 
   constructor(k: Kernel) {
     this.#k = k;
@@ -121,6 +125,7 @@ export class Reclaim {
     this.kswapdFailures = new Float64Array(this.#width);
     this.#sinceProgress = new Float64Array(this.#width);
     this.#demoted = new Float64Array(this.#width * this.#width);
+    this.#ctx = { k, lru: this.#lru, rng: this.#rng, swap: this.swap, demoted: this.#demoted, width: this.#width };
     this.#kind = k.clock.register("kswapd", (e) => this.#kswapd(e));
     k.buddy.onKswapdWake = (n) => this.#wake(n);
     k.buddy.directReclaim = (nodes) => this.#direct(nodes);
@@ -213,8 +218,9 @@ export class Reclaim {
     return this.#lru.sizes(node);
   }
 
-  #scope(node: number): ScanScope {
-    return { anon: this.canDemote(node) || this.swap.free > 0, file: true };
+  /** What a round scans: anon pages only when they can be demoted or swapped out (§5.3). */
+  #scope(canDemote: boolean): ScanScope {
+    return { anon: canDemote || this.swap.free > 0, file: true };
   }
 
   #hasLruPages(node: number, scope: ScanScope): boolean {
@@ -231,15 +237,16 @@ export class Reclaim {
 
   #round(node: number, want: number, direct: boolean, filter: () => TargetFilter | null): Round {
     const k = this.#k;
-    const scope = this.#scope(node);
+    // can_demote once per round: the scan scope and evict's targets read the same answer.
+    const lower = this.demotionEnabled() ? k.topo.lowerTierNodes(node) : NO_NODES;
+    const demote = lower.length > 0;
+    const scope = this.#scope(demote);
     if (!this.#reclaimable(node) || !this.#hasLruPages(node, scope)) return { freed: 0, demoted: 0, scanned: 0, visited: 0, empty: true };
     const lru = this.#lru;
     lru.activated = lru.deactivated = 0;
     const s = lru.scan(node, k.clock.nowNs, scope, this.#cand, want, VISIT_PER_ROUND);
     k.stats.add(direct ? "pgscan_direct" : "pgscan_kswapd", node, s.scanned);
-    const ctx: EvictContext = { k, lru, rng: this.#rng, swap: this.swap, demoted: this.#demoted, width: this.#width };
-    const demote = this.canDemote(node);
-    const r = s.candidates > 0 ? evict(ctx, node, this.#cand, s.candidates, { demote, direct, filter: demote ? filter() : null }) : { freed: 0, demoted: 0 };
+    const r = s.candidates > 0 ? evict(this.#ctx, node, this.#cand, s.candidates, { lower, direct, filter: demote ? filter() : null }) : { freed: 0, demoted: 0 };
     if (lru.activated) k.stats.add("pgactivate", node, lru.activated);
     if (lru.deactivated) k.stats.add("pgdeactivate", node, lru.deactivated);
     if (r.freed > 0) this.#sinceProgress[node] = 0;
