@@ -83,7 +83,6 @@ interface Round {
   freed: number;
   demoted: number;
   scanned: number;
-  visited: number;
   empty: boolean;
 }
 
@@ -241,7 +240,7 @@ export class Reclaim {
     const lower = this.demotionEnabled() ? k.topo.lowerTierNodes(node) : NO_NODES;
     const demote = lower.length > 0;
     const scope = this.#scope(demote);
-    if (!this.#reclaimable(node) || !this.#hasLruPages(node, scope)) return { freed: 0, demoted: 0, scanned: 0, visited: 0, empty: true };
+    if (!this.#reclaimable(node) || !this.#hasLruPages(node, scope)) return { freed: 0, demoted: 0, scanned: 0, empty: true };
     const lru = this.#lru;
     lru.activated = lru.deactivated = 0;
     const s = lru.scan(node, k.clock.nowNs, scope, this.#cand, want, VISIT_PER_ROUND);
@@ -251,7 +250,14 @@ export class Reclaim {
     if (lru.deactivated) k.stats.add("pgdeactivate", node, lru.deactivated);
     if (r.freed > 0) this.#sinceProgress[node] = 0;
     else this.#sinceProgress[node]! += s.visited;
-    return { freed: r.freed, demoted: r.demoted, scanned: s.scanned, visited: s.visited, empty: false };
+    return { freed: r.freed, demoted: r.demoted, scanned: s.scanned, empty: false };
+  }
+
+  /** kswapd's CPU time for the pages a run of rounds scanned and demoted on a node. */
+  #chargeKswapd(node: number, scanned: number, demoted: number): void {
+    const costs = this.#k.costs;
+    if (scanned) costs.chargeKswapd(node, "reclaim_scan", scanned);
+    if (demoted) costs.chargeKswapd(node, "migrate", demoted);
   }
 
   /** The what-if filter, built at most once per event or direct-reclaim call. */
@@ -304,8 +310,7 @@ export class Reclaim {
         }
       }
     }
-    if (scanned) k.costs.chargeKswapd(node, "reclaim_scan", scanned);
-    if (demoted) k.costs.chargeKswapd(node, "migrate", demoted);
+    this.#chargeKswapd(node, scanned, demoted);
     if (asleep) {
       this.#sleep(node);
       return;
@@ -348,8 +353,7 @@ export class Reclaim {
       demoted += res.demoted;
       tries = res.freed === 0 ? tries + 1 : 0;
     }
-    if (scanned) k.costs.chargeKswapd(node, "reclaim_scan", scanned);
-    if (demoted) k.costs.chargeKswapd(node, "migrate", demoted);
+    this.#chargeKswapd(node, scanned, demoted);
     if (freed > 0) this.kswapdFailures[node] = 0;
     return freed;
   }
