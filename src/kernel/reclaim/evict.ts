@@ -143,10 +143,10 @@ function demoteList(ctx: EvictContext, node: number, allowed: readonly number[],
   const base: AllocRequest = { start: target, mask: null, mems: null, order: 0, cpuNode: node, kswapd: true, directReclaim: false };
   let stored = 0;
   const runs: [number, number][] = [];
-  if (isPrivate(target) && k.cram.isCram(target)) {
+  if (k.cram.isCram(target)) {
     // §6.1 node_private_ops.migrate_to: the owner takes the batch and may refuse folios
     // (CRAM backpressure); the refused ones continue below like failed target allocations.
-    todo = k.cram.migrateTo(target, frames, node);
+    todo = k.cram.migrateTo(target, frames);
     stored = frames.length - todo.length;
   } else {
     // A private DEMOTION node without an owner callback is allocated from directly, which
