@@ -65,6 +65,9 @@ export class FrameTable {
    */
   readonly #ownerIds: WeakMap<Int32Array, number> = new WeakMap();
   readonly #owners: (WeakRef<Int32Array> | undefined)[] = [undefined];
+  /** Per frame: the #owners index of its page-table array (0 = none) and slot - frame id. */
+  #rmapOwner: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  #rmapDelta: Int32Array = new Int32Array(INITIAL_CAPACITY);
   /**
    * Per node id: 1 when a private-node service wants to hear about frames leaving the node
    * (node_private_ops free_folio and migration away, kernel-model.md §6.1).
@@ -173,6 +176,12 @@ export class FrameTable {
     this.node = node;
     this.mapcount = mapcount;
     this.flags = flags;
+    const rmapOwner = new Int32Array(cap);
+    rmapOwner.set(this.#rmapOwner);
+    const rmapDelta = new Int32Array(cap);
+    rmapDelta.set(this.#rmapDelta);
+    this.#rmapOwner = rmapOwner;
+    this.#rmapDelta = rmapDelta;
     this.#groups.grow(cap);
     for (const [name, col] of this.#extra) {
       const bigger = new (col.constructor as new (n: number) => typeof col)(cap);
@@ -235,9 +244,9 @@ export class FrameTable {
   /** Writes the rmap of dst[at..at+count); the last `fresh` frames are the contiguous ids from `f0`. */
   #setOwner(dst: Int32Array, at: number, count: number, f0 = 0, fresh = 0): void {
     const id = this.#ownerId(dst);
-    const owner = this.column("rmap.owner", Int32Array);
+    const owner = this.#rmapOwner;
     // Stored as slot - frame id, constant over a fresh run, so a run is two fills.
-    const delta = this.column("rmap.delta", Int32Array);
+    const delta = this.#rmapDelta;
     const reused = count - fresh;
     for (let i = 0; i < reused; i++) {
       const f = dst[at + i]!;
@@ -258,9 +267,8 @@ export class FrameTable {
    * const o = frames.owner(f); if (o) o.pages[o.slot] = NO_PAGE;
    */
   owner(f: number): { pages: Int32Array; slot: number } | null {
-    if (!this.#extra.has("rmap.owner")) return null;
-    const pages = this.#owners[this.column("rmap.owner", Int32Array)[f]!]?.deref();
-    const slot = this.column("rmap.delta", Int32Array)[f]! + f;
+    const pages = this.#owners[this.#rmapOwner[f]!]?.deref();
+    const slot = this.#rmapDelta[f]! + f;
     return pages && pages[slot] === f ? { pages, slot } : null;
   }
 

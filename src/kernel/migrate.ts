@@ -4,12 +4,36 @@
  * migrate_pages, move_pages and cpuset memory_migrate (kernel-model.md §2.3, §2.5, §2.6).
  */
 import { hasBuddyMemory } from "../topology/private.js";
+import type { FrameTable } from "./frames.js";
 import type { Kernel } from "./kernel.js";
 import type { AddressSpace } from "./mm.js";
+import { PIN_COLUMN } from "./numab/columns.js";
 
 /**
- * Migrates one frame to `to` if the target node has a free page above its min watermark.
- * Counts pgmigrate_success / pgmigrate_fail.
+ * The FOLL_LONGTERM pin counts (PIN_COLUMN), or null while nothing was ever pinned. A pinned
+ * frame cannot be migrated (its reference count never matches folio_expected_refs).
+ */
+function pinsOf(fr: FrameTable): Uint16Array | null {
+  return fr.hasColumn(PIN_COLUMN) ? fr.column(PIN_COLUMN, Uint16Array, { clearOnFree: true }) : null;
+}
+
+/**
+ * The accounting of `n` pages already moved from node `from` to `to` by a caller that took the
+ * destination pages itself: pgmigrate_success on `to`, the bytes copied (k.costs.migrated) and
+ * the source pages returned to `from`'s buddy (pgfree).
+ *
+ * @example
+ * accountMigrated(k, 0, 2, 32);
+ */
+export function accountMigrated(k: Kernel, from: number, to: number, n: number): void {
+  k.stats.add("pgmigrate_success", to, n);
+  k.costs.migrated(from, to, n);
+  k.buddy.release(from, n);
+}
+
+/**
+ * Migrates one frame to `to` if it is not pinned and the target node has a free page above its
+ * min watermark. Counts pgmigrate_success / pgmigrate_fail.
  *
  * @example
  * migrateFrame(k, f, 2) // true
@@ -18,7 +42,7 @@ export function migrateFrame(k: Kernel, f: number, to: number): boolean {
   const from = k.frames.node[f]!;
   if (from === to) return true;
   // A CRAM node takes folios only through demotion (§6.1, private/cram.ts).
-  if (!hasBuddyMemory(k.topo, to) || k.cram.isCram(to) || k.buddy.takeForMigration(to, 1) !== 1) {
+  if (pinsOf(k.frames)?.[f] || !hasBuddyMemory(k.topo, to) || k.cram.isCram(to) || k.buddy.takeForMigration(to, 1) !== 1) {
     k.stats.add("pgmigrate_fail", from, 1);
     return false;
   }
@@ -40,6 +64,9 @@ export class MigrationBatch {
   readonly #moved: Float64Array;
   readonly #freed: Float64Array;
   readonly #failed: Float64Array;
+  /** The pin counts, refetched when the frame table grew (growth replaces `node` first). */
+  #pins: Uint16Array | null = null;
+  #pinsFor: Int16Array | null = null;
   /** Pages that could not be moved so far. */
   failures = 0;
 
@@ -52,7 +79,7 @@ export class MigrationBatch {
   }
 
   /**
-   * Moves frame `f` to `to` if `to` has a free page above its min watermark.
+   * Moves frame `f` to `to` if it is not pinned and `to` has a free page above its min watermark.
    *
    * @example
    * batch.move(f, 2) // true
@@ -61,6 +88,15 @@ export class MigrationBatch {
     const k = this.#k;
     const from = k.frames.node[f]!;
     if (from === to) return true;
+    if (this.#pinsFor !== k.frames.node || (this.#pins === null && k.frames.hasColumn(PIN_COLUMN))) {
+      this.#pins = pinsOf(k.frames);
+      this.#pinsFor = k.frames.node;
+    }
+    if (this.#pins?.[f]) {
+      this.#failed[from]!++;
+      this.failures++;
+      return false;
+    }
     // Private nodes (§6.1) are valid targets; callers check NP_OPS_MIGRATION / DEMOTION.
     // A CRAM node takes folios only through demotion (§6.1, private/cram.ts).
     const wm = hasBuddyMemory(k.topo, to) && !k.cram.isCram(to) ? k.buddy.watermarks(to) : undefined;

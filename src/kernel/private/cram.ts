@@ -34,6 +34,7 @@ import type { QueuedEvent } from "../../engine/queue.js";
 import { deviceBytes } from "../../topology/compression.js";
 import { PG_DIRTY } from "../frames.js";
 import type { Kernel } from "../kernel.js";
+import { accountMigrated } from "../migrate.js";
 
 const PAGE = 4096;
 /** Float slack when comparing media use with the boost point, pages. */
@@ -79,6 +80,13 @@ export class Cram {
   /** Frames whose write rate was unknown (task rate 0) when drawn, by accessor pid: [frame, token]. */
   readonly #waiting: Map<number, number[]> = new Map();
   #nextToken = 1;
+  // The per-frame columns, refetched only when the frame table grew (growth replaces every
+  // array, `node` first), as AccessModel does; null until fetched (ratio: until it exists).
+  #colsFor: Int16Array | null = null;
+  #ratioCol: Float32Array | null = null;
+  #chargedCol: Float64Array | null = null;
+  #tokenCol: Int32Array | null = null;
+  #rateCol: Float64Array | null = null;
 
   constructor(k: Kernel) {
     this.#k = k;
@@ -118,6 +126,35 @@ export class Cram {
     return this.#is[node] === 1;
   }
 
+  #sync(): void {
+    const fr = this.#k.frames;
+    if (fr.node === this.#colsFor) return;
+    this.#ratioCol = this.#chargedCol = this.#tokenCol = this.#rateCol = null;
+    this.#colsFor = fr.node;
+  }
+
+  /** cram.ratio, created on first use. */
+  #ratios(): Float32Array {
+    this.#sync();
+    return (this.#ratioCol ??= this.#k.frames.column("cram.ratio", Float32Array, { clearOnFree: true }));
+  }
+
+  /** cram.charged, created on first use. */
+  #charged(): Float64Array {
+    this.#sync();
+    return (this.#chargedCol ??= this.#k.frames.column("cram.charged", Float64Array));
+  }
+
+  #tokens(): Int32Array {
+    this.#sync();
+    return (this.#tokenCol ??= this.#k.frames.column("cram.token", Int32Array, { clearOnFree: true }));
+  }
+
+  #rates(): Float64Array {
+    this.#sync();
+    return (this.#rateCol ??= this.#k.frames.column("cram.rate", Float64Array));
+  }
+
   /**
    * Sets the compression ratio of the data in frames (>= 1; 0 = the device's default). The
    * ratio belongs to the data: it follows the frame when it moves and is cleared when freed.
@@ -128,7 +165,7 @@ export class Cram {
    */
   setRatio(frames: ArrayLike<number>, ratio: number): void {
     if (!(ratio === 0 || (Number.isFinite(ratio) && ratio >= 1))) throw new RangeError(`setRatio: ratio ${ratio} is not >= 1 (or 0 for the device default)`);
-    const col = this.#k.frames.column("cram.ratio", Float32Array, { clearOnFree: true });
+    const col = this.#ratios();
     for (let i = 0; i < frames.length; i++) if (frames[i]! > 0) col[frames[i]!] = ratio;
   }
 
@@ -137,7 +174,8 @@ export class Cram {
    * @example k.cram.ratioOf(f, 1) // 2
    */
   ratioOf(f: number, node: number): number {
-    const r = this.#k.frames.hasColumn("cram.ratio") ? this.#k.frames.column("cram.ratio", Float32Array, { clearOnFree: true })[f]! : 0;
+    this.#sync();
+    const r = this.#ratioCol || this.#k.frames.hasColumn("cram.ratio") ? this.#ratios()[f]! : 0;
     return r > 0 ? r : this.#ratio[node]!;
   }
 
@@ -146,7 +184,8 @@ export class Cram {
    * @example k.cram.chargedPages(f) // 0.5 for 2:1 data
    */
   chargedPages(f: number): number {
-    return this.#k.frames.hasColumn("cram.charged") ? this.#k.frames.column("cram.charged", Float64Array)[f]! : 0;
+    this.#sync();
+    return this.#chargedCol || this.#k.frames.hasColumn("cram.charged") ? this.#charged()[f]! : 0;
   }
 
   /**
@@ -187,23 +226,21 @@ export class Cram {
    * The caller frees the source pages and counts pgmigrate / pgdemote for the accepted ones.
    *
    * @example
-   * const refused = k.cram.migrateTo(1, [f1, f2], 0);
+   * const refused = k.cram.migrateTo(1, [f1, f2]);
    */
-  migrateTo(node: number, frames: readonly number[], from: number): number[] {
+  migrateTo(node: number, frames: readonly number[]): number[] {
     const k = this.#k;
     const refused: number[] = [];
     if (!this.isCram(node)) return [...frames];
     const limit = this.#boostAt[node]! * this.#device[node]! + SLACK;
-    const min = k.buddy.watermarks(node).min;
-    const charged = k.frames.column("cram.charged", Float64Array);
+    const charged = this.#charged();
     let stored = 0;
     for (const f of frames) {
       const c = 1 / this.ratioOf(f, node);
-      if (this.#used[node]! + c > limit || k.buddy.free[node]! - 1 < min) {
+      if (this.#used[node]! + c > limit || k.buddy.takeForMigration(node, 1) !== 1) {
         refused.push(f);
         continue;
       }
-      k.buddy.free[node]! -= 1;
       k.frames.setNode(f, node);
       charged[f] = c;
       this.#used[node]! += c;
@@ -213,7 +250,6 @@ export class Cram {
     }
     if (stored) k.stats.add("cram_stored", node, stored);
     if (refused.length) k.stats.add("cram_refused", node, refused.length);
-    void from;
     return refused;
   }
 
@@ -243,10 +279,8 @@ export class Cram {
     const dest = run[0];
     k.frames.setNode(f, dest); // #leave releases the media
     k.frames.flags[f]! |= PG_DIRTY;
-    k.buddy.release(node, 1);
+    accountMigrated(k, node, dest, 1);
     k.stats.add("cram_promotions", node, 1);
-    k.stats.add("pgmigrate_success", dest, 1);
-    k.costs.migrated(node, dest, 1);
     if (pid) k.costs.chargeTask(pid, "migrate", 1);
     return true;
   }
@@ -259,12 +293,12 @@ export class Cram {
   #arm(f: number): void {
     const k = this.#k;
     if (!this.isCram(k.frames.node[f]!) || k.frames.flags[f] === 0) return;
-    const token = k.frames.column("cram.token", Int32Array, { clearOnFree: true });
+    const token = this.#tokens();
     const t = this.#nextToken++;
     if (this.#nextToken > 0x7fffffff) this.#nextToken = 1;
     token[f] = t;
     const r = this.#writeRate(f);
-    k.frames.column("cram.rate", Float64Array)[f] = r;
+    this.#rates()[f] = r;
     if (r > 0) {
       k.clock.after(this.#rng.exponential(1e9 / r), this.#kind, f, t);
       return;
@@ -281,15 +315,15 @@ export class Cram {
     const list = this.#waiting.get(pid);
     if (!list || !(this.#k.access.taskRate(pid) > 0)) return;
     this.#waiting.delete(pid);
-    const token = this.#k.frames.column("cram.token", Int32Array, { clearOnFree: true });
+    const token = this.#tokens();
     for (let i = 0; i < list.length; i += 2) if (token[list[i]!] === list[i + 1]) this.#arm(list[i]!);
   }
 
   #fire(e: QueuedEvent): void {
     const k = this.#k;
     const f = e.a;
-    if (k.frames.column("cram.token", Int32Array, { clearOnFree: true })[f] !== e.b) return;
-    const r0 = k.frames.column("cram.rate", Float64Array)[f]!;
+    if (this.#tokens()[f] !== e.b) return;
+    const r0 = this.#rates()[f]!;
     const r1 = this.#writeRate(f);
     // Thinning: the draw used r0; a write at the lower current rate happens with r1 / r0.
     if (!(r1 > 0) || (r1 < r0 && this.#rng.float() * r0 >= r1)) {
@@ -302,11 +336,11 @@ export class Cram {
   /** free_folio and moves away: release the media, drop pending writes. */
   #leave(f: number, node: number, freed: boolean): void {
     const k = this.#k;
-    const charged = k.frames.column("cram.charged", Float64Array);
+    const charged = this.#charged();
     const c = charged[f]!;
     if (!(c > 0)) return;
     charged[f] = 0;
-    k.frames.column("cram.token", Int32Array, { clearOnFree: true })[f] = 0;
+    this.#tokens()[f] = 0;
     this.#used[node]! -= c;
     this.#stored[node]!--;
     if (this.#stored[node] === 0) this.#used[node] = 0; // no float residue on an empty device

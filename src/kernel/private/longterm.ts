@@ -26,6 +26,7 @@
  */
 import { SyscallError } from "../../core/errors.js";
 import { hasPrivateOp } from "../../topology/private.js";
+import { accountMigrated } from "../migrate.js";
 import type { Process } from "../process.js";
 
 /**
@@ -59,12 +60,19 @@ export function migrateLongtermUnpinnable(p: Process, s: number, e: number): num
   const res = movable.length > 0 ? k.buddy.allocate({ start: p.cpuNode, mask: null, mems: p.mems, order: 0, cpuNode: p.cpuNode, kswapd: true, directReclaim: false }, movable.length) : { runs: [] };
   let i = 0;
   for (const [dest, count] of res.runs) {
+    // Accounted per stretch of folios from one source node.
+    let src = -1;
+    let n = 0;
     for (let j = 0; j < count; j++, i++) {
       fr.setNode(movable[i]!, dest);
-      k.buddy.release(from[i]!, 1);
-      k.costs.migrated(from[i]!, dest, 1);
+      if (from[i] !== src) {
+        if (n > 0) accountMigrated(k, src, dest, n);
+        src = from[i]!;
+        n = 0;
+      }
+      n++;
     }
-    k.stats.add("pgmigrate_success", dest, count);
+    if (n > 0) accountMigrated(k, src, dest, n);
   }
   if (i > 0) k.costs.chargeTask(p.pid, "migrate", i);
   for (let j = i; j < movable.length; j++) k.stats.add("pgmigrate_fail", from[j]!, 1);

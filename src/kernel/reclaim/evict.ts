@@ -8,6 +8,7 @@ import { nextDemotionNode } from "../../topology/demotion.js";
 import type { AllocRequest } from "../allocator.js";
 import { PG_ANON, PG_DIRTY, PG_FILE, PG_SHMEM } from "../frames.js";
 import type { Kernel } from "../kernel.js";
+import { accountMigrated } from "../migrate.js";
 import { NO_PAGE, SWAP_PAGE } from "../objects.js";
 import type { LruClock } from "./lru.js";
 import type { SwapSpace } from "./swap.js";
@@ -50,33 +51,43 @@ export interface EvictResult {
 }
 
 /**
- * Evicts `count` candidates `cands[0..count)` of `node`. `demote` says whether demotion is
- * possible for this pass (§5.3 can_demote: demotion_enabled and a non-empty lower-tier mask);
- * `direct` selects the *_direct counters; `filter` (what-if only) narrows each page's targets.
+ * Evicts `count` candidates `cands[0..count)` of `node`. `lower` is the node's lower-tier mask
+ * when demotion is possible for this pass, else empty (§5.3 can_demote: demotion_enabled and a
+ * non-empty lower-tier mask); `direct` selects the *_direct counters; `filter` (what-if only)
+ * narrows each page's targets.
  *
  * @example
- * evict(ctx, 0, cands, 32, { demote: true, direct: false, filter: null }) // { freed: 32, demoted: 32 }
+ * evict(ctx, 0, cands, 32, { lower: k.topo.lowerTierNodes(0), direct: false, filter: null }) // { freed: 32, demoted: 32 }
  */
-export function evict(ctx: EvictContext, node: number, cands: Int32Array, count: number, opts: { demote: boolean; direct: boolean; filter: TargetFilter | null }): EvictResult {
+export function evict(ctx: EvictContext, node: number, cands: Int32Array, count: number, opts: { lower: readonly number[]; direct: boolean; filter: TargetFilter | null }): EvictResult {
   const k = ctx.k;
   let rest: number[] = Array.from(cands.subarray(0, count));
   let demoted = 0;
-  if (opts.demote) {
-    const lower = k.topo.lowerTierNodes(node);
-    // Mainline: one target set for the whole list (demotion ignores mempolicy and task cpusets, §5.3).
-    const groups = new Map<string, { allowed: readonly number[]; frames: number[] }>();
-    for (const f of rest) {
-      const allowed = opts.filter ? opts.filter(f, lower) : lower;
-      const key = allowed.join(",");
-      const g = groups.get(key);
-      if (g) g.frames.push(f);
-      else groups.set(key, { allowed, frames: [f] });
-    }
-    rest = [];
-    for (const g of groups.values()) {
-      const failed = demoteList(ctx, node, g.allowed, g.frames);
-      demoted += g.frames.length - failed.length;
-      for (const f of failed) rest.push(f);
+  const lower = opts.lower;
+  if (lower.length > 0) {
+    if (!opts.filter) {
+      // Mainline: one target set for the whole list (demotion ignores mempolicy and task cpusets, §5.3).
+      // An empty list draws no target (nextDemotionNode may consume the rng).
+      if (rest.length > 0) {
+        const failed = demoteList(ctx, node, lower, rest);
+        demoted = rest.length - failed.length;
+        rest = failed;
+      }
+    } else {
+      const groups = new Map<string, { allowed: readonly number[]; frames: number[] }>();
+      for (const f of rest) {
+        const allowed = opts.filter(f, lower);
+        const key = allowed.join(",");
+        const g = groups.get(key);
+        if (g) g.frames.push(f);
+        else groups.set(key, { allowed, frames: [f] });
+      }
+      rest = [];
+      for (const g of groups.values()) {
+        const failed = demoteList(ctx, node, g.allowed, g.frames);
+        demoted += g.frames.length - failed.length;
+        for (const f of failed) rest.push(f);
+      }
     }
     if (demoted > 0) k.stats.add(opts.direct ? "pgdemote_direct" : "pgdemote_kswapd", node, demoted);
   }
@@ -95,15 +106,13 @@ export function evict(ctx: EvictContext, node: number, cands: Int32Array, count:
         continue;
       }
       owner.pages[owner.slot] = NO_PAGE;
-      k.access.clear(f);
-      fr.release(f);
+      fr.release(f); // the access columns are clearOnFree
       dropped++;
       continue;
     }
     if (fl & PG_ANON && !(fl & PG_SHMEM) && fr.mapcount[f] === 1 && owner && ctx.swap.take()) {
       owner.pages[owner.slot] = SWAP_PAGE;
-      k.access.clear(f);
-      fr.release(f);
+      fr.release(f); // the access columns are clearOnFree
       swapped++;
       continue;
     }
@@ -134,20 +143,15 @@ function demoteList(ctx: EvictContext, node: number, allowed: readonly number[],
   const base: AllocRequest = { start: target, mask: null, mems: null, order: 0, cpuNode: node, kswapd: true, directReclaim: false };
   let stored = 0;
   const runs: [number, number][] = [];
-  if (isPrivate(target) && k.cram.isCram(target)) {
+  if (k.cram.isCram(target)) {
     // §6.1 node_private_ops.migrate_to: the owner takes the batch and may refuse folios
     // (CRAM backpressure); the refused ones continue below like failed target allocations.
-    todo = k.cram.migrateTo(target, frames, node);
+    todo = k.cram.migrateTo(target, frames);
     stored = frames.length - todo.length;
   } else {
     // A private DEMOTION node without an owner callback is allocated from directly, which
     // needs GFP_PRIVATE (__GFP_PRIVATE | __GFP_THISNODE); a normal target takes plain THISNODE.
     runs.push(...k.buddy.allocate({ ...base, thisNode: true, gfpPrivate: isPrivate(target) }, frames.length).runs);
-  }
-  if (stored > 0) {
-    k.stats.add("pgmigrate_success", target, stored);
-    k.costs.migrated(node, target, stored);
-    ctx.demoted[node * ctx.width + target]! += stored;
   }
   // The fallback walks the target's zonelist over `allowed` without __GFP_PRIVATE: it never
   // reaches a private node behind its owner's back (also under "fallback-only", whose private
@@ -156,16 +160,18 @@ function demoteList(ctx: EvictContext, node: number, allowed: readonly number[],
   const normal = allowed.filter((n) => !isPrivate(n));
   const rest = todo.length - got;
   if (rest > 0 && normal.length > 0) runs.push(...k.buddy.allocate({ ...base, mask: normal }, rest).runs);
+  if (stored > 0) {
+    accountMigrated(k, node, target, stored);
+    ctx.demoted[node * ctx.width + target]! += stored;
+  }
   // Frames moved by buddy runs are taken from `todo` in order; the owner moved the others.
   let i = 0;
   for (const [dest, n] of runs) {
     for (let j = 0; j < n; j++) k.frames.setNode(todo[i++]!, dest);
-    k.stats.add("pgmigrate_success", dest, n);
-    k.costs.migrated(node, dest, n);
+    accountMigrated(k, node, dest, n);
     ctx.demoted[node * ctx.width + dest]! += n;
   }
   const moved = stored + i;
-  if (moved > 0) k.buddy.release(node, moved);
   if (moved < frames.length) k.stats.add("pgmigrate_fail", node, frames.length - moved);
   return todo.slice(i);
 }

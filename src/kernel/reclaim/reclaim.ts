@@ -33,7 +33,7 @@ import type { Random } from "../../core/random.js";
 import type { Size } from "../../core/units.js";
 import type { QueuedEvent } from "../../engine/queue.js";
 import { UsageError } from "../../core/errors.js";
-import { hasPrivateOp } from "../../topology/private.js";
+import { hasBuddyMemory, hasPrivateOp } from "../../topology/private.js";
 import { PG_ANON, PG_FILE, PG_SHMEM } from "../frames.js";
 import type { Kernel } from "../kernel.js";
 import { evict } from "./evict.js";
@@ -75,13 +75,14 @@ export const KSWAPD_MIN_EVENT_NS = 1000;
 const VISIT_PER_ROUND = SWAP_CLUSTER_MAX * 128;
 /** Rounds direct reclaim tries per node without progress before moving to the next node. */
 const DIRECT_TRIES = 4;
+/** No demotion targets (demotion disabled). */
+const NO_NODES: readonly number[] = [];
 
 /** What one round did. */
 interface Round {
   freed: number;
   demoted: number;
   scanned: number;
-  visited: number;
   empty: boolean;
 }
 
@@ -111,6 +112,8 @@ export class Reclaim {
   /** Frame ids visited since the node last freed a page. */
   readonly #sinceProgress: Float64Array;
   readonly #cand: Int32Array = new Int32Array(SWAP_CLUSTER_MAX);
+  /** What eviction works on; the same for every round. */
+  readonly #ctx: EvictContext;
 
   constructor(k: Kernel) {
     this.#k = k;
@@ -121,6 +124,7 @@ export class Reclaim {
     this.kswapdFailures = new Float64Array(this.#width);
     this.#sinceProgress = new Float64Array(this.#width);
     this.#demoted = new Float64Array(this.#width * this.#width);
+    this.#ctx = { k, lru: this.#lru, rng: this.#rng, swap: this.swap, demoted: this.#demoted, width: this.#width };
     this.#kind = k.clock.register("kswapd", (e) => this.#kswapd(e));
     k.buddy.onKswapdWake = (n) => this.#wake(n);
     k.buddy.directReclaim = (nodes) => this.#direct(nodes);
@@ -213,8 +217,9 @@ export class Reclaim {
     return this.#lru.sizes(node);
   }
 
-  #scope(node: number): ScanScope {
-    return { anon: this.canDemote(node) || this.swap.free > 0, file: true };
+  /** What a round scans: anon pages only when they can be demoted or swapped out (§5.3). */
+  #scope(canDemote: boolean): ScanScope {
+    return { anon: canDemote || this.swap.free > 0, file: true };
   }
 
   #hasLruPages(node: number, scope: ScanScope): boolean {
@@ -231,20 +236,28 @@ export class Reclaim {
 
   #round(node: number, want: number, direct: boolean, filter: () => TargetFilter | null): Round {
     const k = this.#k;
-    const scope = this.#scope(node);
-    if (!this.#reclaimable(node) || !this.#hasLruPages(node, scope)) return { freed: 0, demoted: 0, scanned: 0, visited: 0, empty: true };
+    // can_demote once per round: the scan scope and evict's targets read the same answer.
+    const lower = this.demotionEnabled() ? k.topo.lowerTierNodes(node) : NO_NODES;
+    const demote = lower.length > 0;
+    const scope = this.#scope(demote);
+    if (!this.#reclaimable(node) || !this.#hasLruPages(node, scope)) return { freed: 0, demoted: 0, scanned: 0, empty: true };
     const lru = this.#lru;
     lru.activated = lru.deactivated = 0;
     const s = lru.scan(node, k.clock.nowNs, scope, this.#cand, want, VISIT_PER_ROUND);
     k.stats.add(direct ? "pgscan_direct" : "pgscan_kswapd", node, s.scanned);
-    const ctx: EvictContext = { k, lru, rng: this.#rng, swap: this.swap, demoted: this.#demoted, width: this.#width };
-    const demote = this.canDemote(node);
-    const r = s.candidates > 0 ? evict(ctx, node, this.#cand, s.candidates, { demote, direct, filter: demote ? filter() : null }) : { freed: 0, demoted: 0 };
+    const r = s.candidates > 0 ? evict(this.#ctx, node, this.#cand, s.candidates, { lower, direct, filter: demote ? filter() : null }) : { freed: 0, demoted: 0 };
     if (lru.activated) k.stats.add("pgactivate", node, lru.activated);
     if (lru.deactivated) k.stats.add("pgdeactivate", node, lru.deactivated);
     if (r.freed > 0) this.#sinceProgress[node] = 0;
     else this.#sinceProgress[node]! += s.visited;
-    return { freed: r.freed, demoted: r.demoted, scanned: s.scanned, visited: s.visited, empty: false };
+    return { freed: r.freed, demoted: r.demoted, scanned: s.scanned, empty: false };
+  }
+
+  /** kswapd's CPU time for the pages a run of rounds scanned and demoted on a node. */
+  #chargeKswapd(node: number, scanned: number, demoted: number): void {
+    const costs = this.#k.costs;
+    if (scanned) costs.chargeKswapd(node, "reclaim_scan", scanned);
+    if (demoted) costs.chargeKswapd(node, "migrate", demoted);
   }
 
   /** The what-if filter, built at most once per event or direct-reclaim call. */
@@ -297,8 +310,7 @@ export class Reclaim {
         }
       }
     }
-    if (scanned) k.costs.chargeKswapd(node, "reclaim_scan", scanned);
-    if (demoted) k.costs.chargeKswapd(node, "migrate", demoted);
+    this.#chargeKswapd(node, scanned, demoted);
     if (asleep) {
       this.#sleep(node);
       return;
@@ -320,7 +332,7 @@ export class Reclaim {
    */
   reclaimNode(node: number, pages: number): number {
     const k = this.#k;
-    if (!k.topo.memoryNodes.includes(node) && !k.topo.privateNodes.includes(node)) {
+    if (!hasBuddyMemory(k.topo, node)) {
       throw new UsageError({ what: "reclaimNode(node)", value: node, rule: "the node must have memory (N_MEMORY or N_MEMORY_PRIVATE)", fix: `use one of ${[...k.topo.memoryNodes, ...k.topo.privateNodes].join(", ")}` });
     }
     if (!this.#reclaimable(node)) {
@@ -341,8 +353,7 @@ export class Reclaim {
       demoted += res.demoted;
       tries = res.freed === 0 ? tries + 1 : 0;
     }
-    if (scanned) k.costs.chargeKswapd(node, "reclaim_scan", scanned);
-    if (demoted) k.costs.chargeKswapd(node, "migrate", demoted);
+    this.#chargeKswapd(node, scanned, demoted);
     if (freed > 0) this.kswapdFailures[node] = 0;
     return freed;
   }
