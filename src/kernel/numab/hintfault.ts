@@ -6,7 +6,6 @@
  */
 import { PG_DIRTY, PG_FILE, PG_THP } from "../frames.js";
 import { effectivePolicy } from "../effective.js";
-import { MigrationBatch } from "../migrate.js";
 import type { Process } from "../process.js";
 import { ilxOf } from "../syscalls/mbind.js";
 import type { Vma } from "../vma.js";
@@ -199,8 +198,9 @@ function migrateMisplaced(nb: NumaBalancing, T: Process, v: Vma, vpn: number, f:
     k.stats.add("pgmigrate_fail", src, nr);
     return false;
   }
-  // __GFP_THISNODE without reclaim: the headroom above guarantees the pages exist.
-  const batch = new MigrationBatch(k);
+  // __GFP_THISNODE without reclaim: the headroom above guarantees the pages exist. One batch
+  // per kernel, reused: finish() leaves its counts zeroed for the next fault.
+  const batch = nb.migrationBatch();
   for (let i = 0; i < nr; i++) batch.move(nr === 1 ? f : v.frame(head + i), dst);
   batch.finish();
   k.stats.add("numa_pages_migrated", dst, nr);

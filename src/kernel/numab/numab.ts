@@ -7,6 +7,7 @@ import { hashUniform } from "../../core/random.js";
 import type { Kernel } from "../kernel.js";
 import type { AddressSpace } from "../mm.js";
 import type { Process } from "../process.js";
+import { MigrationBatch } from "../migrate.js";
 import { atLeast } from "../version.js";
 import type { Vma } from "../vma.js";
 import { numabColumns } from "./columns.js";
@@ -93,6 +94,7 @@ export class NumaBalancing {
   #global: number;
   /** kernel.numa_balancing_promote_rate_limit_MBps in pages (MB -> 4 KiB pages). */
   rateLimitPages: number;
+  #batch: MigrationBatch | null = null;
 
   /**
    * The uniform number behind the hinting-fault time of frame `f` marked at `nowNs`: keyed by
@@ -142,6 +144,16 @@ export class NumaBalancing {
     const g = this.#global & (NUMAB_NORMAL | NUMAB_TIERING);
     const o = this.mmState(p.mm).override;
     return o === "disabled" ? 0 : o === "enabled" && g === 0 ? NUMAB_NORMAL : g;
+  }
+
+  /**
+   * The one MigrationBatch the hinting-fault path reuses (kernel internal, hintfault.ts),
+   * created on first use. Each use ends with finish(), which zeroes its per-node counts; its
+   * width (k.buddy.free.length) is fixed for the kernel's life. Its `failures` total is
+   * cumulative across uses and not read by the fault path.
+   */
+  migrationBatch(): MigrationBatch {
+    return (this.#batch ??= new MigrationBatch(this.kernel));
   }
 
   /**
