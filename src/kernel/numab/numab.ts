@@ -185,7 +185,7 @@ export class NumaBalancing {
     const had = this.#mms.has(p.mm);
     const ms = this.mmState(p.mm);
     this.#tasks.set(p.pid, newTaskNuma(this.#width(), delayMs));
-    const stagger = had ? Math.min(taskScanMax(this.rss(p.mm, ms), this.knobs.values), delayMs * p.mm.users) : 0;
+    const stagger = had ? Math.min(taskScanMax(this.rss(p, ms), this.knobs.values), delayMs * p.mm.users) : 0;
     k.clock.after((stagger + delayMs) * 1e6, this.scanKind, p.pid, 0);
   }
 
@@ -246,14 +246,13 @@ export class NumaBalancing {
   }
 
   /**
-   * get_mm_rss for the scan windows, recomputed once per scan sequence: one sequence visits
-   * every page anyway, so this keeps the cost proportional to scanning.
+   * get_mm_rss of a task's mm for the scan windows (Process.rss: mapped present pages, the
+   * zero page not counted), recomputed once per scan sequence: one sequence visits every page
+   * anyway, so this keeps the cost proportional to scanning. `ms` is the mm's state.
    */
-  rss(mm: AddressSpace, ms: MmNuma): number {
+  rss(p: Process, ms: MmNuma = this.mmState(p.mm)): number {
     if (ms.rssSeq !== ms.scanSeq) {
-      let n = 0;
-      for (const v of mm.vmas) for (let i = 0; i < v.pages; i++) if (v.frame(i) > 0) n++;
-      ms.rss = n;
+      ms.rss = p.rss();
       ms.rssSeq = ms.scanSeq;
     }
     return ms.rss;

@@ -23,7 +23,7 @@ import type { TaskNuma } from "./state.js";
  * taskScanStart(k.numab, p, k.numab.task(p)) // 1000 for a small task without a group
  */
 export function taskScanStart(nb: NumaBalancing, p: Process, t: TaskNuma): number {
-  const smin = taskScanMin(nb.rss(p.mm, nb.mmState(p.mm)), nb.knobs.values);
+  const smin = taskScanMin(nb.rss(p), nb.knobs.values);
   const g = t.group;
   if (!g) return smin;
   const f = groupFaultsByKind(g);
@@ -37,7 +37,7 @@ export function taskScanStart(nb: NumaBalancing, p: Process, t: TaskNuma): numbe
  * taskScanMaxOf(k.numab, p, k.numab.task(p)) // 60000 for a small task without a group
  */
 export function taskScanMaxOf(nb: NumaBalancing, p: Process, t: TaskNuma): number {
-  const rss = nb.rss(p.mm, nb.mmState(p.mm));
+  const rss = nb.rss(p);
   const smax = taskScanMax(rss, nb.knobs.values);
   const g = t.group;
   if (!g) return smax;

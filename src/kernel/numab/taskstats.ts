@@ -111,7 +111,7 @@ export function taskNumaPlacement(nb: NumaBalancing, p: Process, t: TaskNuma): v
   }
   if (g) countActiveNodes(g, k.topo.cpuNodes);
   if (maxFaults > 0) t.preferredNid = nearestCpuNode(nb, maxNid);
-  const rss = nb.rss(p.mm, ms);
+  const rss = nb.rss(p, ms);
   const r = updateTaskScanPeriod({
     periodMs: t.scanPeriodMs,
     remote: t.locality[0]!,
