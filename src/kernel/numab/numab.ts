@@ -114,14 +114,14 @@ export class NumaBalancing {
     this.#seed = k.random.fork("numab").int(0, 2 ** 31 - 1);
     this.scanKind = k.clock.register("numab.scan", (e) => this.#onScan(e.a));
     this.faultKind = k.clock.register("numab.fault", (e) => hintFault(this, e.a, e.b));
-    let mode = k.sysctl.read("kernel.numa_balancing");
-    this.#global = mode;
+    this.#global = k.sysctl.read("kernel.numa_balancing");
     this.rateLimitPages = k.sysctl.read("kernel.numa_balancing_promote_rate_limit_MBps") * 256;
     k.sysctl.watch("kernel.numa_balancing_promote_rate_limit_MBps", (v) => (this.rateLimitPages = v * 256));
     k.sysctl.watch("kernel.numa_balancing", (v) => {
+      const was = this.#global;
       this.#global = v;
       // Switching the tiering bit on resets every node's threshold state (§4.1, §5.4).
-      if (!(mode & NUMAB_TIERING) && v & NUMAB_TIERING) {
+      if (!(was & NUMAB_TIERING) && v & NUMAB_TIERING) {
         for (const n of k.topo.nodeIds) {
           const pg = this.promotion(n);
           pg.thresholdMs = 0;
@@ -129,7 +129,6 @@ export class NumaBalancing {
           pg.thStartMs = k.clock.nowNs / 1e6;
         }
       }
-      mode = v;
     });
   }
 
