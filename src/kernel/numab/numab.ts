@@ -13,6 +13,7 @@ import type { Vma } from "../vma.js";
 import { numabColumns } from "./columns.js";
 import type { NumabColumns } from "./columns.js";
 import { hintFault } from "./hintfault.js";
+import type { MisplacedArgs, MutableHintFaultInfo } from "./hintfault.js";
 import { NUMAB_NORMAL, NUMAB_TIERING, NumabKnobs } from "./knobs.js";
 import { freshPromotion } from "./promotion.js";
 import type { NodePromotion } from "./promotion.js";
@@ -95,6 +96,12 @@ export class NumaBalancing {
   /** kernel.numa_balancing_promote_rate_limit_MBps in pages (MB -> 4 KiB pages). */
   rateLimitPages: number;
   #batch: MigrationBatch | null = null;
+  /**
+   * The hinting-fault path's reusable mpol_misplaced arguments and fault report (kernel
+   * internal, hintfault.ts): created at the first fault, overwritten by every later one.
+   */
+  misplacedArgs: MisplacedArgs | null = null;
+  hintFaultInfo: MutableHintFaultInfo | null = null;
 
   /**
    * The uniform number behind the hinting-fault time of frame `f` marked at `nowNs`: keyed by
