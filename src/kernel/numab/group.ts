@@ -139,13 +139,7 @@ export function taskNumaGroup(nb: NumaBalancing, p: Process, t: TaskNuma, lastCp
   // Threads always join; other mms only on a SHARED fault (a filter against pid collisions).
   const join = tsk.mm === p.mm || shared;
   if (!join) return 1;
-  const w = t.mem.length;
-  for (let i = 0; i < w; i++) {
-    my.faults[i]! -= t.mem[i]!;
-    grp.faults[i]! += t.mem[i]!;
-    my.faults[w + i]! -= t.cpu[i]!;
-    grp.faults[w + i]! += t.cpu[i]!;
-  }
+  moveFaults(t, my, grp);
   my.nrTasks--;
   grp.nrTasks++;
   t.group = grp;
@@ -161,11 +155,20 @@ export function taskNumaGroup(nb: NumaBalancing, p: Process, t: TaskNuma, lastCp
 export function leaveGroup(t: TaskNuma): void {
   const g = t.group;
   if (!g) return;
-  const w = t.mem.length;
-  for (let i = 0; i < w; i++) {
-    g.faults[i]! -= t.mem[i]!;
-    g.faults[w + i]! -= t.cpu[i]!;
-  }
+  moveFaults(t, g, null);
   g.nrTasks--;
   t.group = null;
+}
+
+/** Takes a task's MEM and CPU faults out of group `from` and adds them to `to` (if any). */
+function moveFaults(t: TaskNuma, from: NumaGroup, to: NumaGroup | null): void {
+  const w = t.mem.length;
+  for (let i = 0; i < w; i++) {
+    from.faults[i]! -= t.mem[i]!;
+    from.faults[w + i]! -= t.cpu[i]!;
+    if (to) {
+      to.faults[i]! += t.mem[i]!;
+      to.faults[w + i]! += t.cpu[i]!;
+    }
+  }
 }

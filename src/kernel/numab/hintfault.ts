@@ -6,7 +6,6 @@
  */
 import { PG_DIRTY, PG_FILE, PG_THP } from "../frames.js";
 import { effectivePolicy } from "../effective.js";
-import { MigrationBatch } from "../migrate.js";
 import type { Process } from "../process.js";
 import { ilxOf } from "../syscalls/mbind.js";
 import type { Vma } from "../vma.js";
@@ -71,10 +70,19 @@ export function hintFault(nb: NumaBalancing, f: number, token: number): void {
   const writable = (fl & PG_DIRTY) !== 0 && (vmShared || ((fl & PG_FILE) === 0 && mapcount <= 1));
   // TNF_SHARED: maybe mapped by more than one mm, in a VM_SHARED mapping.
   const sharedFlag = vmShared && mapcount > 1;
-  const base = { lastPid: lastPidForStats, lastCpu: lastCpuForStats, cpupidValid, pages: nr, local, noGroup: !writable, shared: sharedFlag };
+  // One reusable fault report per kernel: taskNumaFault reads it and keeps nothing (nor does it
+  // take another hinting fault before returning), so the next fault may overwrite it.
+  const info = (nb.hintFaultInfo ??= newHintFaultInfo());
+  info.lastPid = lastPidForStats;
+  info.lastCpu = lastCpuForStats;
+  info.cpupidValid = cpupidValid;
+  info.pages = nr;
+  info.local = local;
+  info.noGroup = !writable;
+  info.shared = sharedFlag;
   const pol = effectivePolicy(v, vpn, T.policy).policy;
   // One reusable argument object per kernel: no closure is created per fault.
-  const m = misplacedArgs(nb);
+  const m = (nb.misplacedArgs ??= newMisplacedArgs(nb));
   m.cur = cur;
   m.cpuNode = cn;
   m.ilx = ilxOf(v, vpn);
@@ -88,22 +96,31 @@ export function hintFault(nb: NumaBalancing, f: number, token: number): void {
   m.c = c;
   const target = mpolMisplaced(pol, m);
   if (target < 0) {
-    taskNumaFault(nb, T, t, faultInfo(base, cur, false, false));
+    info.memNode = cur;
+    info.migrated = false;
+    info.migrateFailed = false;
+    taskNumaFault(nb, T, t, info);
     return;
   }
   const ok = migrateMisplaced(nb, T, v, vpn, f, cur, target, nr, tiering, c);
-  taskNumaFault(nb, T, t, faultInfo(base, ok ? target : cur, ok, !ok));
+  info.memNode = ok ? target : cur;
+  info.migrated = ok;
+  info.migrateFailed = !ok;
+  taskNumaFault(nb, T, t, info);
 }
 
-type FaultBase = Omit<HintFaultInfo, "memNode" | "migrated" | "migrateFailed">;
+/** The reusable fault report of one kernel (NumaBalancing.hintFaultInfo), written per fault. */
+export type MutableHintFaultInfo = { -readonly [K in keyof HintFaultInfo]: HintFaultInfo[K] };
 
-// Written field by field: an object spread here cost a fifth of a tiering run's time.
-function faultInfo(b: FaultBase, memNode: number, migrated: boolean, migrateFailed: boolean): HintFaultInfo {
-  return { lastPid: b.lastPid, lastCpu: b.lastCpu, cpupidValid: b.cpupidValid, memNode, pages: b.pages, local: b.local, migrated, migrateFailed, noGroup: b.noGroup, shared: b.shared };
+function newHintFaultInfo(): MutableHintFaultInfo {
+  return { lastPid: 0, lastCpu: -1, cpupidValid: false, memNode: 0, pages: 1, local: false, migrated: false, migrateFailed: false, noGroup: false, shared: false };
 }
 
-/** The mutable mpol_misplaced arguments of one kernel, with the fault the callbacks need. */
-interface MisplacedArgs extends MisplacedInput {
+/**
+ * The mutable mpol_misplaced arguments of one kernel (NumaBalancing.misplacedArgs), with the
+ * fault the callbacks need.
+ */
+export interface MisplacedArgs extends MisplacedInput {
   cur: number;
   cpuNode: number;
   ilx: number;
@@ -117,31 +134,24 @@ interface MisplacedArgs extends MisplacedInput {
   c: NumabColumns;
 }
 
-const ARGS: WeakMap<NumaBalancing, MisplacedArgs> = new WeakMap();
-
-function misplacedArgs(nb: NumaBalancing): MisplacedArgs {
-  let m = ARGS.get(nb);
-  if (!m) {
-    const k = nb.kernel;
-    const a: MisplacedArgs = {
-      cur: 0,
-      cpuNode: 0,
-      ilx: 0,
-      zonelist: [],
-      preferredManyRule: "merged",
-      pol: null,
-      T: null as unknown as Process,
-      f: 0,
-      nr: 1,
-      tiering: false,
-      c: nb.columns(),
-      weightOf: (n) => k.weightOf(n, a.pol),
-      shouldMigrate: () => shouldNumaMigrate(nb, a.T, a.f, a.cur, a.nr, a.tiering, a.c),
-    };
-    m = a;
-    ARGS.set(nb, m);
-  }
-  return m;
+function newMisplacedArgs(nb: NumaBalancing): MisplacedArgs {
+  const k = nb.kernel;
+  const a: MisplacedArgs = {
+    cur: 0,
+    cpuNode: 0,
+    ilx: 0,
+    zonelist: [],
+    preferredManyRule: "merged",
+    pol: null,
+    T: null as unknown as Process,
+    f: 0,
+    nr: 1,
+    tiering: false,
+    c: nb.columns(),
+    weightOf: (n) => k.weightOf(n, a.pol),
+    shouldMigrate: () => shouldNumaMigrate(nb, a.T, a.f, a.cur, a.nr, a.tiering, a.c),
+  };
+  return a;
 }
 
 /** should_numa_migrate_memory (§4.7), including the tiering branch (§5.4 steps 1-4). */
@@ -199,8 +209,9 @@ function migrateMisplaced(nb: NumaBalancing, T: Process, v: Vma, vpn: number, f:
     k.stats.add("pgmigrate_fail", src, nr);
     return false;
   }
-  // __GFP_THISNODE without reclaim: the headroom above guarantees the pages exist.
-  const batch = new MigrationBatch(k);
+  // __GFP_THISNODE without reclaim: the headroom above guarantees the pages exist. One batch
+  // per kernel, reused: finish() leaves its counts zeroed for the next fault.
+  const batch = nb.migrationBatch();
   for (let i = 0; i < nr; i++) batch.move(nr === 1 ? f : v.frame(head + i), dst);
   batch.finish();
   k.stats.add("numa_pages_migrated", dst, nr);

@@ -36,6 +36,16 @@ export const NUMAB_DEFAULTS: Readonly<NumabKnobValues> = Object.freeze({
 });
 
 /**
+ * scan_size_mb in 4 KiB pages (MB -> pages: x256).
+ *
+ * @example
+ * scanPagesOf(NUMAB_DEFAULTS) // 65536
+ */
+export function scanPagesOf(values: Readonly<NumabKnobValues>): number {
+  return values.scan_size_mb * 256;
+}
+
+/**
  * The live knob values, registered as debugfs files. Writes are validated like a debugfs u32
  * (an unsigned 32-bit integer, else EINVAL); scan_size_mb must also be at least 1 because
  * every scan window is derived by dividing by it (the kernel would divide by zero).
@@ -67,6 +77,6 @@ export class NumabKnobs {
 
   /** scan_size_mb in 4 KiB pages (§4.2 step 5: 65536 at the default 256 MB). */
   get scanPages(): number {
-    return this.values.scan_size_mb * 256;
+    return scanPagesOf(this.values);
   }
 }

@@ -44,6 +44,7 @@ export function markChunk(nb: NumaBalancing, p: Process, v: Vma, s: number, e: n
   const normal = (mode & NUMAB_NORMAL) !== 0;
   const tiering = (mode & NUMAB_TIERING) !== 0;
   const noScan = unscannedNodes(topo);
+  const toptier = toptierNodes(topo);
   const out: ChunkResult = { ptes: 0, writes: 0 };
   let huge = 0;
   for (let x = s; x < e; x++) {
@@ -72,7 +73,7 @@ export function markChunk(nb: NumaBalancing, p: Process, v: Vma, s: number, e: n
       ((flags[f]! & (PG_FILE | PG_DIRTY)) === (PG_FILE | PG_DIRTY) && v.kind === "file-shared") ||
       n === localNode ||
       noScan[n] === 1 ||
-      (!normal && topo.isToptier(n));
+      (!normal && toptier[n] === 1);
     if (skip) {
       x = last;
       continue;
@@ -81,7 +82,7 @@ export function markChunk(nb: NumaBalancing, p: Process, v: Vma, s: number, e: n
     c.token[f] = token;
     c.markVpn[f] = x;
     c.markPid[f] = p.pid;
-    if (tiering && !topo.isToptier(n)) {
+    if (tiering && toptier[n] !== 1) {
       // The folio's last_cpupid holds the scan time in tiering mode (§4.1, §5.4 step 3).
       c.scanTimeMs[f] = nowMs;
       c.lastCpu[f] = -1;
@@ -128,6 +129,24 @@ function unscannedNodes(topo: KernelTopology): Uint8Array {
     m = new Uint8Array(Math.max(0, ...topo.nodeIds) + 1);
     for (const n of topo.privateNodes) if (!hasPrivateOp(topo, n, "NUMA_BALANCING")) m[n] = 1;
     UNSCANNED.set(topo, m);
+  }
+  return m;
+}
+
+const TOPTIER: WeakMap<KernelTopology, Uint8Array> = new WeakMap();
+
+/**
+ * Per node id: 1 where topo.isToptier(node) holds, so markChunk tests a byte per page instead
+ * of calling it. A derived topology never changes (hotplug derives a new one), so its answers
+ * are cached per topology like unscannedNodes. Only nodes in topo.nodeIds are filled: a
+ * frame's node is always one of them.
+ */
+function toptierNodes(topo: KernelTopology): Uint8Array {
+  let m = TOPTIER.get(topo);
+  if (!m) {
+    m = new Uint8Array(Math.max(0, ...topo.nodeIds) + 1);
+    for (const n of topo.nodeIds) if (topo.isToptier(n)) m[n] = 1;
+    TOPTIER.set(topo, m);
   }
   return m;
 }

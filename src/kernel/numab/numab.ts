@@ -7,11 +7,13 @@ import { hashUniform } from "../../core/random.js";
 import type { Kernel } from "../kernel.js";
 import type { AddressSpace } from "../mm.js";
 import type { Process } from "../process.js";
+import { MigrationBatch } from "../migrate.js";
 import { atLeast } from "../version.js";
 import type { Vma } from "../vma.js";
 import { numabColumns } from "./columns.js";
 import type { NumabColumns } from "./columns.js";
 import { hintFault } from "./hintfault.js";
+import type { MisplacedArgs, MutableHintFaultInfo } from "./hintfault.js";
 import { NUMAB_NORMAL, NUMAB_TIERING, NumabKnobs } from "./knobs.js";
 import { freshPromotion } from "./promotion.js";
 import type { NodePromotion } from "./promotion.js";
@@ -93,6 +95,13 @@ export class NumaBalancing {
   #global: number;
   /** kernel.numa_balancing_promote_rate_limit_MBps in pages (MB -> 4 KiB pages). */
   rateLimitPages: number;
+  #batch: MigrationBatch | null = null;
+  /**
+   * The hinting-fault path's reusable mpol_misplaced arguments and fault report (kernel
+   * internal, hintfault.ts): created at the first fault, overwritten by every later one.
+   */
+  misplacedArgs: MisplacedArgs | null = null;
+  hintFaultInfo: MutableHintFaultInfo | null = null;
 
   /**
    * The uniform number behind the hinting-fault time of frame `f` marked at `nowNs`: keyed by
@@ -112,14 +121,14 @@ export class NumaBalancing {
     this.#seed = k.random.fork("numab").int(0, 2 ** 31 - 1);
     this.scanKind = k.clock.register("numab.scan", (e) => this.#onScan(e.a));
     this.faultKind = k.clock.register("numab.fault", (e) => hintFault(this, e.a, e.b));
-    let mode = k.sysctl.read("kernel.numa_balancing");
-    this.#global = mode;
+    this.#global = k.sysctl.read("kernel.numa_balancing");
     this.rateLimitPages = k.sysctl.read("kernel.numa_balancing_promote_rate_limit_MBps") * 256;
     k.sysctl.watch("kernel.numa_balancing_promote_rate_limit_MBps", (v) => (this.rateLimitPages = v * 256));
     k.sysctl.watch("kernel.numa_balancing", (v) => {
+      const was = this.#global;
       this.#global = v;
       // Switching the tiering bit on resets every node's threshold state (§4.1, §5.4).
-      if (!(mode & NUMAB_TIERING) && v & NUMAB_TIERING) {
+      if (!(was & NUMAB_TIERING) && v & NUMAB_TIERING) {
         for (const n of k.topo.nodeIds) {
           const pg = this.promotion(n);
           pg.thresholdMs = 0;
@@ -127,7 +136,6 @@ export class NumaBalancing {
           pg.thStartMs = k.clock.nowNs / 1e6;
         }
       }
-      mode = v;
     });
   }
 
@@ -142,6 +150,16 @@ export class NumaBalancing {
     const g = this.#global & (NUMAB_NORMAL | NUMAB_TIERING);
     const o = this.mmState(p.mm).override;
     return o === "disabled" ? 0 : o === "enabled" && g === 0 ? NUMAB_NORMAL : g;
+  }
+
+  /**
+   * The one MigrationBatch the hinting-fault path reuses (kernel internal, hintfault.ts),
+   * created on first use. Each use ends with finish(), which zeroes its per-node counts; its
+   * width (k.buddy.free.length) is fixed for the kernel's life. Its `failures` total is
+   * cumulative across uses and not read by the fault path.
+   */
+  migrationBatch(): MigrationBatch {
+    return (this.#batch ??= new MigrationBatch(this.kernel));
   }
 
   /**
@@ -173,7 +191,7 @@ export class NumaBalancing {
     const had = this.#mms.has(p.mm);
     const ms = this.mmState(p.mm);
     this.#tasks.set(p.pid, newTaskNuma(this.#width(), delayMs));
-    const stagger = had ? Math.min(taskScanMax(this.rss(p.mm, ms), this.knobs.values), delayMs * p.mm.users) : 0;
+    const stagger = had ? Math.min(taskScanMax(this.rss(p, ms), this.knobs.values), delayMs * p.mm.users) : 0;
     k.clock.after((stagger + delayMs) * 1e6, this.scanKind, p.pid, 0);
   }
 
@@ -234,14 +252,13 @@ export class NumaBalancing {
   }
 
   /**
-   * get_mm_rss for the scan windows, recomputed once per scan sequence: one sequence visits
-   * every page anyway, so this keeps the cost proportional to scanning.
+   * get_mm_rss of a task's mm for the scan windows (Process.rss: mapped present pages, the
+   * zero page not counted), recomputed once per scan sequence: one sequence visits every page
+   * anyway, so this keeps the cost proportional to scanning. `ms` is the mm's state.
    */
-  rss(mm: AddressSpace, ms: MmNuma): number {
+  rss(p: Process, ms: MmNuma = this.mmState(p.mm)): number {
     if (ms.rssSeq !== ms.scanSeq) {
-      let n = 0;
-      for (const v of mm.vmas) for (let i = 0; i < v.pages; i++) if (v.frame(i) > 0) n++;
-      ms.rss = n;
+      ms.rss = p.rss();
       ms.rssSeq = ms.scanSeq;
     }
     return ms.rss;

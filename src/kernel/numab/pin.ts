@@ -8,7 +8,6 @@ import { PAGE_SIZE, parseSize } from "../../core/units.js";
 import type { Size } from "../../core/units.js";
 import type { Process } from "../process.js";
 import { migrateLongtermUnpinnable } from "../private/longterm.js";
-import { numabColumns } from "./columns.js";
 
 function pinRange(p: Process, addr: number, size: Size, what: string): { s: number; e: number } {
   if (addr % PAGE_SIZE !== 0) throw new SyscallError(what, "EINVAL", `address 0x${addr.toString(16)} is not page aligned`);
@@ -35,7 +34,7 @@ export function pinPages(p: Process, addr: number, size: Size): number {
   const { s, e } = pinRange(p, addr, size, "pin_user_pages");
   p.touch(addr, (e - s) * PAGE_SIZE, { write: true });
   migrateLongtermUnpinnable(p, s, e);
-  const pins = numabColumns(p.kernel.frames).pins;
+  const pins = p.kernel.numab.columns().pins;
   let n = 0;
   for (const v of p.mm.overlapping(s, e)) {
     for (let x = Math.max(s, v.start); x < Math.min(e, v.end); x++) {
@@ -57,7 +56,7 @@ export function pinPages(p: Process, addr: number, size: Size): number {
  */
 export function unpinPages(p: Process, addr: number, size: Size): void {
   const { s, e } = pinRange(p, addr, size, "unpin_user_pages");
-  const pins = numabColumns(p.kernel.frames).pins;
+  const pins = p.kernel.numab.columns().pins;
   for (const v of p.mm.overlapping(s, e)) {
     for (let x = Math.max(s, v.start); x < Math.min(e, v.end); x++) {
       const f = v.frame(x - v.start);

@@ -23,11 +23,7 @@ import type { TaskNuma } from "./state.js";
  * taskScanStart(k.numab, p, k.numab.task(p)) // 1000 for a small task without a group
  */
 export function taskScanStart(nb: NumaBalancing, p: Process, t: TaskNuma): number {
-  const smin = taskScanMin(nb.rss(p.mm, nb.mmState(p.mm)), nb.knobs.values);
-  const g = t.group;
-  if (!g) return smin;
-  const f = groupFaultsByKind(g);
-  return Math.max(smin, groupScaledPeriod(smin, g.nrTasks, f.shared, f.private));
+  return groupScaled(t, taskScanMin(nb.rss(p), nb.knobs.values));
 }
 
 /**
@@ -37,12 +33,15 @@ export function taskScanStart(nb: NumaBalancing, p: Process, t: TaskNuma): numbe
  * taskScanMaxOf(k.numab, p, k.numab.task(p)) // 60000 for a small task without a group
  */
 export function taskScanMaxOf(nb: NumaBalancing, p: Process, t: TaskNuma): number {
-  const rss = nb.rss(p.mm, nb.mmState(p.mm));
-  const smax = taskScanMax(rss, nb.knobs.values);
+  return groupScaled(t, taskScanMax(nb.rss(p), nb.knobs.values));
+}
+
+/** The NUMA-group part of task_scan_start / task_scan_max: `base`, raised for a grouped task. */
+function groupScaled(t: TaskNuma, base: number): number {
   const g = t.group;
-  if (!g) return smax;
+  if (!g) return base;
   const f = groupFaultsByKind(g);
-  return Math.max(smax, groupScaledPeriod(smax, g.nrTasks, f.shared, f.private));
+  return Math.max(base, groupScaledPeriod(base, g.nrTasks, f.shared, f.private));
 }
 
 /**

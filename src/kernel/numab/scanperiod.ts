@@ -3,6 +3,7 @@
  * pure integer arithmetic on ms values. The NUMA-group scaling is groupScaledPeriod; the
  * task-level task_scan_start/task_scan_max that apply it are in placement.ts.
  */
+import { scanPagesOf } from "./knobs.js";
 import type { NumabKnobValues } from "./knobs.js";
 
 /** MAX_SCAN_WINDOW: MB/s of PTE scanning never exceeded (§4.1). */
@@ -19,7 +20,7 @@ export const NUMA_PERIOD_THRESHOLD = 7;
  * nrScanWindows(262144, NUMAB_DEFAULTS) // 4 (1 GiB at 256 MB per window)
  */
 export function nrScanWindows(rssPages: number, knobs: NumabKnobValues): number {
-  const scanPages = knobs.scan_size_mb * 256;
+  const scanPages = scanPagesOf(knobs);
   const rss = rssPages > 0 ? rssPages : scanPages;
   return Math.ceil(rss / scanPages);
 }

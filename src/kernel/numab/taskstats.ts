@@ -8,6 +8,7 @@
  */
 import type { Process } from "../process.js";
 import { countActiveNodes, isActiveNode, taskNumaGroup } from "./group.js";
+import { NUMAB_TIERING } from "./knobs.js";
 import type { NumaBalancing } from "./numab.js";
 import { numaMigratePreferred, taskScanMaxOf } from "./placement.js";
 import { taskScanMin, updateTaskScanPeriod } from "./scanperiod.js";
@@ -41,7 +42,7 @@ export interface HintFaultInfo {
 export function taskNumaFault(nb: NumaBalancing, p: Process, t: TaskNuma, f: HintFaultInfo): void {
   const k = nb.kernel;
   // Statistics are unnecessary for slow memory in tiering mode, or with an invalid cpupid (§4.9).
-  if (!k.topo.isToptier(f.memNode) && (nb.mode(p) & 2 || !f.cpupidValid)) return;
+  if (!k.topo.isToptier(f.memNode) && (nb.mode(p) & NUMAB_TIERING || !f.cpupidValid)) return;
   t.hasStats = true;
   // The node the task faulted from: a task move below takes effect after this fault.
   const cpuNode = p.cpuNode;
@@ -111,7 +112,7 @@ export function taskNumaPlacement(nb: NumaBalancing, p: Process, t: TaskNuma): v
   }
   if (g) countActiveNodes(g, k.topo.cpuNodes);
   if (maxFaults > 0) t.preferredNid = nearestCpuNode(nb, maxNid);
-  const rss = nb.rss(p.mm, ms);
+  const rss = nb.rss(p, ms);
   const r = updateTaskScanPeriod({
     periodMs: t.scanPeriodMs,
     remote: t.locality[0]!,
