@@ -11,7 +11,8 @@ import { PIN_COLUMN } from "./numab/columns.js";
 
 /**
  * The FOLL_LONGTERM pin counts (PIN_COLUMN), or null while nothing was ever pinned. A pinned
- * frame cannot be migrated (its reference count never matches folio_expected_refs).
+ * frame cannot be migrated (its reference count never matches folio_expected_refs; the reason
+ * kernel-model.md §4.4 and seed 004 give for pinned pages being scanned "for nothing").
  */
 function pinsOf(fr: FrameTable): Uint16Array | null {
   return fr.hasColumn(PIN_COLUMN) ? fr.column(PIN_COLUMN, Uint16Array, { clearOnFree: true }) : null;
